@@ -56,6 +56,46 @@ def taxonomy_cmd(taxonomy_path):
 
 # --- classify: train, label, eval -------------------------------------------
 
+@main.command("train")
+@click.option("--with-corrections", "with_corrections", is_flag=True,
+              help="Gộp các hiệu chỉnh của biên tập viên trong không gian làm việc vào dữ liệu huấn luyện.")
+@click.option("-w", "--workspace", type=click.Path(file_okay=True), help="Thư mục hoặc tệp tongket.sqlite.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Nơi lưu mô hình (mặc định: mô hình đi kèm gói).")
+def train_cmd(with_corrections, workspace, out_dir):
+    """Huấn luyện lại mô hình phân loại từ corpus/passages (và hiệu chỉnh của biên tập viên)."""
+    from .learning import train_model
+
+    meta = train_model(out_dir=out_dir, workspace=workspace if with_corrections else None,
+                       require_workspace=with_corrections, log=click.echo)
+    click.echo(f"Đã lưu mô hình phiên bản {meta['version']} (vòng tốt nhất {meta['best_epoch']}, "
+               f"{meta['train_size']} đoạn huấn luyện) vào {meta['path']}")
+
+
+@main.command("label")
+@click.argument("in_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False), required=True,
+              help="Tệp JSONL kết quả.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help="Thư mục mô hình khác.")
+def label_cmd(in_file, out_file, model_dir):
+    """Gán lĩnh vực và loại nội dung cho từng dòng {"id", "text", "heading"} của IN_FILE."""
+    from .labelling import label_jsonl
+
+    count, low = label_jsonl(in_file, out_file, model_dir=model_dir)
+    click.echo(f"Đã gán nhãn {count} đoạn ({low} đoạn độ tin cậy thấp) → {out_file}")
+
+
+@main.command("eval")
+@click.argument("gold_file", type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help="Thư mục mô hình khác.")
+@click.option("--baseline/--no-baseline", default=True, help="In kèm kết quả của phương pháp từ khóa.")
+@click.option("-w", "--workspace", type=click.Path(), help="Đánh giá thêm trên các đoạn đã được biên tập viên hiệu chỉnh.")
+def eval_cmd(gold_file, model_dir, baseline, workspace):
+    """Đánh giá mô hình trên tệp có nhãn: P/R/F1 từng lớp, macro-F1, ma trận nhầm lẫn."""
+    from .labelling import evaluate_file
+
+    click.echo(evaluate_file(gold_file, model_dir=model_dir, baseline=baseline, workspace=workspace))
+
+
 # --- review -----------------------------------------------------------------
 
 # --- draft ------------------------------------------------------------------

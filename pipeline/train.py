@@ -1,0 +1,140 @@
+"""Train the area and finding classifiers (spaCy) from the labelled corpus.
+
+One spaCy pipeline, two exclusive text classifiers named ``area`` and ``finding``
+over the underthesea tokenizer. Each head is updated only with its own labels
+(spaCy's textcat validates that one label per example is positive, so the two
+heads cannot share one Example). Training is seeded and ordered, so the same
+corpus gives the same model; the best epoch on the dev split is kept.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import spacy
+from spacy.training import Example
+from spacy.util import fix_random_seed, minibatch
+
+from . import nlp as _nlp  # noqa: F401  (registers the tokenizer)
+from .labelled import LabelledPassage
+from .taxonomy import Taxonomy, load_taxonomy
+
+MODEL_DIR = Path(__file__).parent / "models" / "classifier"
+HEADS = ("area", "finding")
+
+
+@dataclass
+class TrainConfig:
+    """What the dev split chose (see README, "Model choice")."""
+
+    ngram_size: int = 2
+    hash_length: int = 2**17
+    epochs: int = 14
+    batch_size: int = 16
+    dropout: float = 0.2
+    learn_rate: float = 0.002
+    l2: float = 1e-5
+    seed: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def build_pipeline(taxonomy: Taxonomy, cfg: TrainConfig):
+    nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": "tongket.underthesea_tokenizer.v1"}}})
+    model = {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": True,
+        "ngram_size": cfg.ngram_size,
+        "no_output_layer": False,
+        "length": cfg.hash_length,
+    }
+    for head, labels in (("area", taxonomy.area_codes), ("finding", taxonomy.finding_codes)):
+        nlp.add_pipe("textcat", name=head, config={"model": model, "threshold": 0.0})
+        # Fixed label sets: otherwise each head would infer all labels from the examples.
+        nlp.config["initialize"]["components"][head] = {"labels": list(labels)}
+    return nlp
+
+
+def _examples(nlp, items: list[LabelledPassage], taxonomy: Taxonomy) -> dict[str, list[Example]]:
+    out: dict[str, list[Example]] = {h: [] for h in HEADS}
+    for item in items:
+        doc = nlp.make_doc(item.text)
+        area = {code: float(code == item.area) for code in taxonomy.area_codes}
+        finding = {code: float(code == item.finding) for code in taxonomy.finding_codes}
+        # Situation descriptions' area is not scored (codebook), but it still teaches the topic.
+        out["area"].append(Example.from_dict(doc, {"cats": area}))
+        out["finding"].append(Example.from_dict(doc.copy(), {"cats": finding}))
+    return out
+
+
+def corpus_fingerprint(items: list[LabelledPassage], cfg: TrainConfig) -> str:
+    digest = hashlib.sha256()
+    for item in sorted(items, key=lambda it: it.id):
+        digest.update(item.to_json().encode("utf-8"))
+    digest.update(json.dumps(cfg.__dict__, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:10]
+
+
+def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
+          out_dir: Path = MODEL_DIR, cfg: TrainConfig | None = None, taxonomy: Taxonomy | None = None,
+          log=print) -> dict:
+    """Train, keep the best epoch by dev macro-F1 (both heads), save to out_dir."""
+    from .evaluate import macro_f1
+
+    cfg = cfg or TrainConfig()
+    taxonomy = taxonomy or load_taxonomy()
+    fix_random_seed(cfg.seed)
+    nlp = build_pipeline(taxonomy, cfg)
+    examples = _examples(nlp, train_items, taxonomy)
+    nlp.initialize(lambda: examples["area"] + examples["finding"])
+    optimizer = nlp.create_optimizer()
+    optimizer.learn_rate = cfg.learn_rate
+    optimizer.L2 = cfg.l2
+    rng = random.Random(cfg.seed)
+    order = list(range(len(train_items)))
+
+    best = (-1.0, None, 0)
+    dev_texts = [it.text for it in dev_items]
+    for epoch in range(1, cfg.epochs + 1):
+        rng.shuffle(order)
+        losses: dict[str, float] = {}
+        for batch in minibatch(order, size=cfg.batch_size):
+            for head in HEADS:
+                other = [h for h in HEADS if h != head]
+                nlp.update([examples[head][i] for i in batch], sgd=optimizer, drop=cfg.dropout,
+                           losses=losses, exclude=other)
+        if dev_items:
+            docs = list(nlp.pipe(dev_texts))
+            area_pred = [max(taxonomy.area_codes, key=lambda c: d.cats[c]) for d in docs]
+            find_pred = [max(taxonomy.finding_codes, key=lambda c: d.cats[c]) for d in docs]
+            scored = [i for i, it in enumerate(dev_items) if it.finding != "khac"]
+            f_area = macro_f1([dev_items[i].area for i in scored], [area_pred[i] for i in scored])
+            f_find = macro_f1([it.finding for it in dev_items], find_pred)
+            score = f_area + f_find
+            log(f"  vòng {epoch:2d}: mất mát {losses.get('area', 0):.2f}/{losses.get('finding', 0):.2f}"
+                f" — dev macro-F1 lĩnh vực {f_area:.3f}, loại {f_find:.3f}")
+            if score > best[0]:
+                best = (score, nlp.to_bytes(), epoch)
+        else:
+            best = (0.0, nlp.to_bytes(), epoch)
+
+    nlp.from_bytes(best[1])
+    version = f"{taxonomy.cycle.get('id', 'x')}-{corpus_fingerprint(train_items, cfg)}"
+    meta = {"version": version, "best_epoch": best[2], "train_size": len(train_items),
+            "dev_size": len(dev_items), "config": cfg.__dict__, "taxonomy": Path(taxonomy.path).name}
+    nlp.meta["tongket"] = meta
+    _save_atomically(nlp, Path(out_dir))
+    return meta
+
+
+def _save_atomically(nlp, out_dir: Path) -> None:
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".model-", dir=out_dir.parent))
+    nlp.to_disk(tmp)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    tmp.rename(out_dir)
