@@ -7,6 +7,7 @@ without a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -52,7 +53,64 @@ def taxonomy_cmd(taxonomy_path):
 
 # --- extract ----------------------------------------------------------------
 
+@main.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Mỗi tệp một dòng JSON (đúng cấu trúc Document).")
+@click.option("--text", "as_text", is_flag=True, help="Chữ thuần, có số thứ tự đề mục; bảng tách bằng tab.")
+def extract_cmd(files, as_json, as_text):
+    """Đọc báo cáo (Word, PDF, bản quét, .doc, phông TCVN3/VNI) và in nội dung đã chuẩn hóa."""
+    import json
+
+    from extractors import document_summary, document_text, extract_file
+
+    if as_json and as_text:
+        raise click.UsageError("chỉ chọn một trong hai: --json hoặc --text")
+    failed = 0
+    for path in files:
+        try:
+            doc = extract_file(path)
+        except ReportError as exc:
+            click.echo(f"Lỗi: {exc.render()}", err=True)
+            failed += 1
+            continue
+        for warning in doc.warnings:
+            click.echo(f"Cảnh báo: {path}: {warning}", err=True)
+        if as_json:
+            click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))
+        elif as_text:
+            if len(files) > 1:
+                click.echo(f"===== {path} =====")
+            click.echo(document_text(doc))
+        else:
+            click.echo(document_summary(doc))
+    if failed:
+        sys.exit(1)
+
+
 # --- corpus -----------------------------------------------------------------
+
+@main.group("corpus")
+def corpus_group():
+    """Dữ liệu mẫu: dựng bộ báo cáo giả lập của các tỉnh kèm đáp án (gold)."""
+
+
+@corpus_group.command("build")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Thư mục ghi bộ báo cáo.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Hạt giống ngẫu nhiên (cùng hạt giống → cùng kết quả).")
+@click.option("--provinces", type=click.IntRange(1, 63), default=63, show_default=True, help="Số tỉnh, thành phố.")
+@click.option("--split", type=click.Choice(["test", "dev", "train", "all"]), default="test", show_default=True,
+              help="Lấy đoạn văn từ tập nào (báo cáo dùng để đánh giá: chỉ tập test).")
+def corpus_build_cmd(out_dir, seed, provinces, split):
+    """Dựng một báo cáo cho mỗi tỉnh (nhiều định dạng, kèm lỗi thường gặp) cùng manifest.json và gold/."""
+    from corpus.build import build_batch
+
+    manifest = build_batch(out_dir, seed=seed, provinces=provinces, split=split)
+    click.echo(f"Đã dựng {len(manifest.files)} tệp cho {provinces} tỉnh, thành phố trong "
+               f"{manifest.seconds:.0f} giây → {out_dir}")
+    for name, count in manifest.counts().items():
+        click.echo(f"  {name:<14} {count}")
+    click.echo(f"Đáp án: {out_dir}/gold/documents.json, {out_dir}/gold/passages.jsonl; danh mục: {out_dir}/manifest.json")
+
 
 # --- classify: train, label, eval -------------------------------------------
 
@@ -98,9 +156,176 @@ def eval_cmd(gold_file, model_dir, baseline, workspace):
 
 # --- review -----------------------------------------------------------------
 
+def _editor_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some systems
+        return ""
+
+
+@main.group("review")
+def review_group():
+    """Bảng rà soát Excel cho Tổ biên tập: xuất và nhập hiệu đính."""
+
+
+@review_group.command("export")
+@click.option("-w", "--workspace", required=True, type=click.Path(), help="Thư mục làm việc.")
+@click.option("-o", "--output", default="ra-soat.xlsx", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--taxonomy", "taxonomy_path", type=click.Path(dir_okay=False), help="Tệp phân loại TOML khác.")
+def review_export_cmd(workspace, output, taxonomy_path):
+    """Xuất các trích đoạn đã phân loại ra bảng Excel để rà soát."""
+    from .review import export_workbook
+    from .taxonomy import load_taxonomy
+    from .workspace import Workspace
+
+    with Workspace.open(workspace, readonly=True) as ws:
+        path = export_workbook(ws, output, load_taxonomy(taxonomy_path))
+    click.echo(f"Đã xuất bảng rà soát: {path}")
+
+
+@review_group.command("import")
+@click.argument("xlsx", type=click.Path(dir_okay=False))
+@click.option("-w", "--workspace", required=True, type=click.Path(), help="Thư mục làm việc.")
+@click.option("--editor", default=None, help="Tên người hiệu đính (mặc định: tên đăng nhập).")
+@click.option("--taxonomy", "taxonomy_path", type=click.Path(dir_okay=False), help="Tệp phân loại TOML khác.")
+def review_import_cmd(xlsx, workspace, editor, taxonomy_path):
+    """Nhập các hiệu đính từ bảng rà soát Excel vào thư mục làm việc."""
+    from .review import import_workbook
+    from .taxonomy import load_taxonomy
+    from .workspace import Workspace
+
+    with Workspace.open(workspace) as ws:
+        summary = import_workbook(ws, xlsx, editor if editor is not None else _editor_name(),
+                                  load_taxonomy(taxonomy_path))
+    click.echo(summary.render())
+
+
+@main.command("excerpts")
+@click.option("-w", "--workspace", required=True, type=click.Path(), help="Thư mục làm việc.")
+@click.option("-o", "--output", default="trich-doan.docx", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--taxonomy", "taxonomy_path", type=click.Path(dir_okay=False), help="Tệp phân loại TOML khác.")
+def excerpts_cmd(workspace, output, taxonomy_path):
+    """Xuất sổ trích đoạn (Word) xếp theo lĩnh vực, loại nội dung và tỉnh."""
+    from .excerpts import write_excerpt_book
+    from .taxonomy import load_taxonomy
+    from .workspace import Workspace
+
+    with Workspace.open(workspace, readonly=True) as ws:
+        path = write_excerpt_book(ws, output, load_taxonomy(taxonomy_path))
+    click.echo(f"Đã xuất sổ trích đoạn: {path}")
+
+
+@main.command("coverage")
+@click.option("-w", "--workspace", required=True, type=click.Path(), help="Thư mục làm việc.")
+@click.option("-o", "--output", default="bao-phu.png", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--taxonomy", "taxonomy_path", type=click.Path(dir_okay=False), help="Tệp phân loại TOML khác.")
+def coverage_cmd(workspace, output, taxonomy_path):
+    """Vẽ bản đồ nhiệt tỉnh × lĩnh vực (PNG) và liệt kê tỉnh chưa gửi báo cáo."""
+    from .coverage import coverage_matrix, write_heatmap
+    from .taxonomy import load_taxonomy
+    from .workspace import Workspace
+
+    tax = load_taxonomy(taxonomy_path)
+    with Workspace.open(workspace, readonly=True) as ws:
+        cov = coverage_matrix(ws, tax)
+    path = write_heatmap(cov, output, tax)
+    click.echo(f"Đã vẽ bản đồ bao phủ: {path}")
+    click.echo(f"Số tỉnh, thành phố chưa gửi báo cáo: {len(cov.missing)}"
+               + (f" ({', '.join(cov.missing)})" if cov.missing else ""))
+    if cov.skipped:
+        click.echo(f"Số báo cáo thiếu ít nhất một lĩnh vực: {len(cov.skipped)}")
+
+
 # --- draft ------------------------------------------------------------------
 
+@main.command("draft")
+@click.option("-w", "--workspace", required=True, type=click.Path(), help="Thư mục làm việc.")
+@click.option("-o", "--output", default="du-thao-bao-cao-tong-ket.docx", show_default=True,
+              type=click.Path(dir_okay=False), help="Tệp Word dự thảo.")
+@click.option("--template", "template", type=click.Path(), default=None,
+              help="Mẫu Word (.docx) khác, hoặc thư mục chứa mẫu Word và các tệp *.j2.")
+@click.option("--preview", "preview", type=click.Path(dir_okay=False), default=None,
+              help="Ghi thêm bản xem trước (.md hoặc .html) có chú thích nguồn.")
+def draft_cmd(workspace, output, template, preview):
+    """Soạn dự thảo báo cáo tổng kết toàn quốc (Word, mỗi đoạn có ghi chú nguồn)."""
+    from .draft import prepare, render_docx, render_preview
+    from .workspace import Workspace
+
+    with Workspace.open(workspace, readonly=True) as ws:
+        prepared = prepare(ws)
+        heatmap = ws.folder / "bao-phu.png"
+    path = render_docx(prepared, output, heatmap=heatmap if heatmap.exists() else None, template=template)
+    click.echo(f"Đã soạn dự thảo: {path}")
+    if preview:
+        click.echo(f"Bản xem trước: {render_preview(prepared, preview, template)}")
+    draft = prepared.draft
+    click.echo(f"Tỉnh, thành phố có báo cáo: {len(draft.provinces_reporting)}/63; "
+               f"mục cần kiểm tra (Phụ lục 1): {len(draft.warnings)}")
+
 # --- run, status ------------------------------------------------------------
+
+class _ClickProgress:
+    """One click progress bar per stage, on stderr."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+
+    def stage(self, name, total):
+        self.done()
+        if not self.enabled or total == 0:
+            return lambda: None
+        self.bar = click.progressbar(length=total, label=name.ljust(14), file=sys.stderr, show_pos=True)
+        self.bar.__enter__()
+        return lambda: self.bar.update(1)
+
+    def done(self):
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+RUN_EPILOG = """\b
+Mã thoát:
+  0  mọi tệp đều được xử lý
+  1  một số tệp lỗi (xem bao-cao-xu-ly.xlsx), các tệp còn lại đã xử lý xong
+  2  lỗi sử dụng: thư mục không tồn tại, thư mục kết quả đang được tiến trình khác dùng…
+  3  không đọc được báo cáo nào (thư mục rỗng hoặc mọi tệp đều lỗi)
+"""
+
+
+@main.command("run", epilog=RUN_EPILOG)
+@click.argument("input_dir", type=click.Path(file_okay=False))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Thư mục kết quả (chứa tongket.sqlite và các tệp xuất).")
+@click.option("-j", "--jobs", default=2, show_default=True, help="Số tiến trình đọc báo cáo song song.")
+@click.option("--quiet", is_flag=True, help="Không hiện thanh tiến độ.")
+def run_cmd(input_dir, out_dir, jobs, quiet):
+    """Xử lý cả lô báo cáo trong INPUT_DIR: trích xuất, phân loại, xuất bảng rà soát và dự thảo."""
+    from .run import run_batch
+    from .summary import format_summary
+
+    summary = run_batch(input_dir, out_dir, workers=jobs, progress=_ClickProgress(not quiet))
+    click.echo(format_summary(summary))
+    sys.exit(summary.exit_code)
+
+
+@main.command("status")
+@click.option("-w", "--workspace", required=True, type=click.Path(), help="Thư mục kết quả hoặc tệp tongket.sqlite.")
+def status_cmd(workspace):
+    """Cho biết trong không gian làm việc có gì."""
+    from .summary import format_status
+    from .workspace import Workspace
+
+    path = Path(workspace)
+    db = path / "tongket.sqlite" if path.is_dir() else path
+    if not db.exists():
+        raise ReportError("không tìm thấy không gian làm việc", str(db), "chạy 'tongket run' trước")
+    with Workspace.open(db, readonly=True) as ws:
+        click.echo(format_status(ws.status()))
+
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import spacy
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
-from . import nlp as _nlp  # noqa: F401  (registers the tokenizer)
+from .nlp import build_lexicon  # importing pipeline.nlp registers the tokenizer
 from .labelled import LabelledPassage
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -32,6 +32,9 @@ HEADS = ("area", "finding")
 class TrainConfig:
     """What the dev split chose (see README, "Model choice")."""
 
+    segmenter: str = "lexicon"  # "crf" or "lexicon" (see pipeline/nlp.py)
+    architecture: str = "bow"  # "bow" (linear n-grams) or "ensemble" (n-grams + CNN)
+    width: int = 64  # ensemble only: CNN width
     ngram_size: int = 2
     hash_length: int = 2**17
     epochs: int = 14
@@ -44,7 +47,8 @@ class TrainConfig:
 
 
 def build_pipeline(taxonomy: Taxonomy, cfg: TrainConfig):
-    nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": "tongket.underthesea_tokenizer.v1"}}})
+    nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {
+        "@tokenizers": "tongket.underthesea_tokenizer.v1", "mode": cfg.segmenter}}})
     model = {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": True,
@@ -52,6 +56,20 @@ def build_pipeline(taxonomy: Taxonomy, cfg: TrainConfig):
         "no_output_layer": False,
         "length": cfg.hash_length,
     }
+    if cfg.architecture == "ensemble":
+        bow = dict(model, no_output_layer=True)  # TextCatEnsemble adds its own output layer
+        model = {
+            "@architectures": "spacy.TextCatEnsemble.v2",
+            "linear_model": bow,
+            "tok2vec": {
+                "@architectures": "spacy.Tok2Vec.v2",
+                "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": cfg.width,
+                          "rows": [5000, 2500], "attrs": ["ORTH", "PREFIX"],
+                          "include_static_vectors": False},
+                "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": cfg.width,
+                           "window_size": 1, "maxout_pieces": 3, "depth": 2},
+            },
+        }
     for head, labels in (("area", taxonomy.area_codes), ("finding", taxonomy.finding_codes)):
         nlp.add_pipe("textcat", name=head, config={"model": model, "threshold": 0.0})
         # Fixed label sets: otherwise each head would infer all labels from the examples.
@@ -89,6 +107,8 @@ def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
     taxonomy = taxonomy or load_taxonomy()
     fix_random_seed(cfg.seed)
     nlp = build_pipeline(taxonomy, cfg)
+    if cfg.segmenter == "lexicon":
+        nlp.tokenizer.set_extra_words(build_lexicon([it.text for it in train_items]))
     examples = _examples(nlp, train_items, taxonomy)
     nlp.initialize(lambda: examples["area"] + examples["finding"])
     optimizer = nlp.create_optimizer()
