@@ -16,15 +16,17 @@ from dataclasses import replace
 from pipeline.labelled import load_split
 from pipeline.train import TrainConfig, train
 
+# Each candidate overrides the TrainConfig defaults (the chosen model: word unigrams over
+# the lexicon segmenter, the first two words marked, BOW architecture).
 CANDIDATES = {
-    "bow-word-1gram": dict(ngram_size=1),
-    "bow-word-2gram (crf)": dict(segmenter="crf"),
-    "bow-word-2gram": dict(),
-    "bow-word-3gram": dict(ngram_size=3),
-    "bow-2gram-drop0.4": dict(dropout=0.4),
-    "ensemble-w64": dict(architecture="ensemble"),
-    "bow-2gram-lr0.005": dict(learn_rate=0.005),
-    "bow-2gram-l2-1e-4": dict(l2=1e-4),
+    "chosen (1gram, lead2)": dict(),
+    "1gram, no lead": dict(lead_words=0),
+    "1gram, lead3": dict(lead_words=3),
+    "2gram, lead2": dict(ngram_size=2),
+    "3gram, lead2": dict(ngram_size=3),
+    "crf segmenter": dict(segmenter="crf"),
+    "dropout 0.4": dict(dropout=0.4),
+    "ensemble (bow+cnn)": dict(architecture="ensemble"),
 }
 
 
@@ -38,7 +40,7 @@ def main() -> None:
     for name, overrides in CANDIDATES.items():
         if args.only and name not in args.only:
             continue
-        cfg = replace(TrainConfig(), **overrides)
+        cfg = replace(TrainConfig(), refit=False, **overrides)
         with tempfile.TemporaryDirectory() as tmp:
             best = {}
 

@@ -102,7 +102,8 @@ class Classifier:
     def _label(self, pid: str, text: str, s: Scores, boost: Scores, span=None) -> Label:
         area = _combine(s.area, boost.area)
         finding = _combine(s.finding, boost.finding)
-        if not looks_vietnamese(text):
+        vietnamese = looks_vietnamese(text)
+        if not vietnamese:
             finding = {c: (0.5 if c == "khac" else 0.5 / (len(finding) - 1)) for c in finding}
             area = {c: v * 0.5 + 0.5 / len(area) for c, v in area.items()}
         a_top, f_top = _top(area), _top(finding)
@@ -119,7 +120,7 @@ class Classifier:
             text=text,
             sentence_span=span,
             model_version=self.version,
-            low_confidence=min(a_top[0][1], f_top[0][1]) < self.taxonomy.low_confidence,
+            low_confidence=not vietnamese or min(a_top[0][1], f_top[0][1]) < self.taxonomy.low_confidence,
         )
 
     def label_texts(self, items: list[tuple[str, str, list[str]]], split: bool = True) -> list[list[Label]]:

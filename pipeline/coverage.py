@@ -5,8 +5,6 @@ sheet of the review workbook and as a PNG heatmap the draft can embed.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
@@ -140,17 +138,10 @@ def write_heatmap(coverage: Coverage, out: str | Path, taxonomy: Taxonomy | None
         bar.locator = MaxNLocator(integer=True)
         bar.update_ticks()
         fig.tight_layout()
-        out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".png", dir=out.parent)
-        os.close(fd)
-        try:
-            fig.savefig(tmp, format="png")
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return out
+        from .files import atomic_write
+
+        out = atomic_write(out, lambda tmp: fig.savefig(tmp, format="png"))
+    return Path(out)
 
 
 def _colormap():

@@ -5,8 +5,6 @@ editors' corrections are applied and excluded passages are left out. Times New R
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from .coverage import province_rank
@@ -75,17 +73,9 @@ def write_excerpt_book(ws: Workspace, out: str | Path, taxonomy: Taxonomy | None
                         source += f"\nGhi chú biên tập: {state.note}"
                     add(source, SOURCE_STYLE)
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".docx", dir=out.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    from .files import atomic_write
+
+    return atomic_write(out, book.save)
 
 
 def source_line(passage: Passage) -> str:

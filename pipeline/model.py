@@ -149,6 +149,8 @@ class FindingGroup:
     provinces: list[str]
     sources: list[Source] = field(default_factory=list)
     examples: list[Source] = field(default_factory=list)
+    representative: Source | None = None  # the sentence the statement was written from
+    local_figures: bool = False  # statement quotes one province's figures: written as that province's
 
 
 @dataclass

@@ -80,7 +80,9 @@ def base_lexicon() -> frozenset[str]:
     import underthesea.pipeline.word_tokenize as ws
 
     path = os.path.join(os.path.dirname(ws.__file__), "models", "ws_crf_vlsp2013_20230727", "dictionary.bin")
-    return frozenset(w.lower() for w in joblib.load(path) if " " in w)
+    from .vietnamese import normalize_text
+
+    return frozenset(normalize_text(w.lower(), legacy=None) for w in joblib.load(path) if " " in w)
 
 
 def _segment_lexicon(line: str, words: frozenset[str]) -> list[str]:
@@ -99,15 +101,19 @@ def _segment_lexicon(line: str, words: frozenset[str]) -> list[str]:
     return out
 
 
-def segment(text: str, mode: str = "crf", words: frozenset[str] | None = None) -> list[str]:
+def segment(text: str, mode: str = "crf", lexicon: frozenset[str] | None = None) -> list[str]:
     """Normalised word features of a text, line by line (CRF results cached).
-    ``words`` is the lexicon for the lexicon mode (default: underthesea's)."""
+    ``lexicon`` is the word list for the lexicon mode (default: underthesea's)."""
+    from .vietnamese import normalize_text
+
+    lexicon = lexicon or base_lexicon()
     words: list[str] = []
-    for line in text.splitlines():
+    # one spelling for "hoà"/"hòa", NFD/NFC, odd spaces; legacy fonts are the extractors' job
+    for line in normalize_text(text, legacy=None).splitlines():
         line = line.strip()
         if not line:
             continue
-        tokens = _segment_sentence(line) if mode == "crf" else _segment_lexicon(line, words or base_lexicon())
+        tokens = _segment_sentence(line) if mode == "crf" else _segment_lexicon(line, lexicon)
         for token in tokens:
             norm = normalise_token(token)
             if norm:
@@ -117,9 +123,11 @@ def segment(text: str, mode: str = "crf", words: frozenset[str] | None = None) -
 
 def build_lexicon(texts: list[str]) -> list[str]:
     """Multi-syllable words underthesea's CRF finds in texts (for the lexicon mode)."""
+    from .vietnamese import normalize_text
+
     found = set()
     for text in texts:
-        for line in text.splitlines():
+        for line in normalize_text(text, legacy=None).splitlines():
             for token in _segment_sentence(line.strip()) if line.strip() else ():
                 token = token.lower()
                 if " " in token and not any(ch.isdigit() for ch in token) and len(token.split()) <= MAX_WORD_SYLLABLES:
@@ -130,9 +138,10 @@ def build_lexicon(texts: list[str]) -> list[str]:
 class UnderthesseaTokenizer:
     """Callable spaCy tokenizer: text -> Doc of normalised underthesea words."""
 
-    def __init__(self, vocab: Vocab, mode: str = "crf"):
+    def __init__(self, vocab: Vocab, mode: str = "crf", lead_words: int = 0):
         self.vocab = vocab
         self.mode = mode
+        self.lead_words = lead_words  # mark the first words: "Nguyên nhân…", "Đề nghị…" open findings
         self.extra_words: list[str] = []  # corpus words added to the lexicon
         self._words: frozenset[str] | None = None
 
@@ -148,6 +157,7 @@ class UnderthesseaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words = segment(text, self.mode, self.words if self.mode == "lexicon" else None) or ["#empty"]
+        words = [f"^{w}" for w in words[:self.lead_words]] + words
         return Doc(self.vocab, words=words, spaces=[True] * len(words))
 
     # spaCy saves the tokenizer with the pipeline: its state is the corpus lexicon.
@@ -171,11 +181,11 @@ class UnderthesseaTokenizer:
 
 
 @spacy.registry.tokenizers("tongket.underthesea_tokenizer.v1")
-def create_underthesea_tokenizer(mode: str = "crf"):
+def create_underthesea_tokenizer(mode: str = "crf", lead_words: int = 0):
     if mode not in ("crf", "lexicon"):
         raise ValueError(f"unknown segmentation mode {mode!r}")
 
     def make(nlp):
-        return UnderthesseaTokenizer(nlp.vocab, mode)
+        return UnderthesseaTokenizer(nlp.vocab, mode, lead_words)
 
     return make

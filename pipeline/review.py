@@ -8,8 +8,6 @@ copy handed to a second editor never erases the first editor's work).
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import unicodedata
 import zipfile
 from collections import Counter
@@ -295,16 +293,9 @@ _FIELD_NAMES = {"area": "Lĩnh vực", "finding": "Loại", "excluded": "Loại 
 
 
 def _save(wb, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    from .files import atomic_write
+
+    return atomic_write(out, wb.save)
 
 
 def _choice(categories: tuple[Category, ...], code: str | None) -> str:

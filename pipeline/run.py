@@ -6,25 +6,41 @@ Incremental by construction:
 - the outputs are rewritten only when the workspace's content changed since they were written
   (a fingerprint of files, labels and corrections kept in ``.tongket-outputs.json``).
 
-Extraction runs in worker processes; a file that fails is recorded with its Vietnamese
-reason and the batch goes on. An output an editor has edited since tongket wrote it (the
-review workbook, typically) is never overwritten: it is kept as a dated copy first.
+Bad input never stops the batch: a file that cannot be read gets one Vietnamese line (the file,
+the problem, what to do) in the processing report and the summary. A report that is not in
+Vietnamese is kept but not classified (status ``skipped``). A worker that crashes or hangs on a
+file costs that file only. Reports are stored one by one and labels report by report, so a run
+killed at any point continues where it stopped; outputs are written whole or not at all
+(``pipeline.files``).
+
+Editors act on two situations through ``gan-tinh.xlsx`` in the output folder (see
+``processing_report``): a report whose province could not be identified (write the province),
+and a province that sent several reports (the newest by document date is used in the draft;
+an ``x`` chooses another). ``current_reports(ws)`` tells the draft which reports to use.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
+import re
+import signal
+import sqlite3
+import threading
 import time
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .errors import ReportError
+from .files import (atomic_write, check_writable, copy_file, output_error, output_path, readable, remove_stale_temps,
+                    write_text)
 from .model import Document
+from .processing_report import Assignment, read_assignments, write_assignments
 
 DB_FILE = "tongket.sqlite"
 WORKBOOK = "ra-soat.xlsx"
@@ -32,6 +48,7 @@ EXCERPTS = "trich-doan.docx"
 HEATMAP = "bao-phu.png"
 DRAFT = "du-thao-bao-cao-tong-ket.docx"
 PROCESSING = "bao-cao-xu-ly.xlsx"
+ASSIGNMENTS = "gan-tinh.xlsx"
 OUTPUT_STATE = ".tongket-outputs.json"
 
 EXIT_OK = 0  # every file processed
@@ -39,12 +56,25 @@ EXIT_PARTIAL = 1  # some files failed, the batch completed
 EXIT_NOTHING = 3  # no report could be read (empty folder, or every file failed)
 
 IGNORED_PREFIXES = (".", "~$", "~")
+FILE_TIMEOUT = 15 * 60  # seconds one file may take (a 300-page scan needs ~10 min on one core)
+MIN_VIETNAMESE = 0.15  # share of words with Vietnamese letters below which a report is not Vietnamese
+NO_PROVINCE = "không xác định được tỉnh"  # the extractor's warning
+ASSIGNED = "tỉnh do Tổ biên tập gán trong " + ASSIGNMENTS
+# Test hook: "STAGE:MARKER" pauses the run once at STAGE (extraction, classification, outputs)
+# after touching MARKER, until MARKER is deleted (or 120 s pass). Used by the kill/resume tests.
+PAUSE_ENV = "TONGKET_TEST_PAUSE_AT"
+
+_VI_LETTERS = re.compile(r"[đăâêôơưĐĂÂÊÔƠƯ\u00c0-\u00c3\u00c8-\u00ca\u00cc\u00cd\u00d2-\u00d5\u00d9\u00da\u00dd"
+                         r"\u00e0-\u00e3\u00e8-\u00ea\u00ec\u00ed\u00f2-\u00f5\u00f9\u00fa\u00fd\u0128\u0129\u0168"
+                         r"\u0169\u1ea0-\u1ef9]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
 @dataclass
 class FileOutcome:
     path: str  # relative to the input folder
-    status: str  # ok, failed
+    status: str  # ok, failed, skipped
     sha256: str | None = None
     format: str | None = None
     province: str | None = None
@@ -53,6 +83,10 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     cached: bool = False
+    date: str | None = None  # the report's own date (metadata), ISO
+    detected_province: str | None = None  # what the extractor found, before an editor's assignment
+    flags: list[str] = field(default_factory=list)  # this run's remarks: duplicates, missing province
+    used_in_draft: bool | None = None  # None: not a usable report
 
 
 @dataclass
@@ -70,6 +104,9 @@ class RunSummary:
     outputs_written: bool
     outputs: dict[str, str]
     notices: list[str] = field(default_factory=list)
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # province -> files, the one used first
+    superseded: list[str] = field(default_factory=list)  # files not used because a newer one exists
+    no_province: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -81,6 +118,8 @@ class RunSummary:
             return EXIT_NOTHING
         return EXIT_PARTIAL if self.failed else EXIT_OK
 
+
+# --- input discovery ---------------------------------------------------------------
 
 def discover(input_dir: Path, skip: Path | None = None) -> list[Path]:
     """Every file under input_dir, recursively, minus hidden files and Office lock files."""
@@ -95,6 +134,37 @@ def discover(input_dir: Path, skip: Path | None = None) -> list[Path]:
     return out
 
 
+def display_name(relative: str) -> str:
+    """A file's name as shown and stored: valid UTF-8, NFC, on one line."""
+    return _CONTROL.sub("?", unicodedata.normalize("NFC", readable(relative)))
+
+
+def _names(paths: list[Path], input_dir: Path) -> dict[Path, str]:
+    names: dict[Path, str] = {}
+    taken: set[str] = set()
+    for p in paths:
+        name = base = display_name(str(p.relative_to(input_dir)))
+        n = 1
+        while name in taken:  # two raw names that look the same once cleaned
+            n += 1
+            name = f"{base} ({n})"
+        taken.add(name)
+        names[p] = name
+    return names
+
+
+def _outside(path: Path, input_dir: Path) -> bool:
+    """A symbolic link that leads out of the input folder (never read: nothing gets in)."""
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return True
+    root = input_dir.resolve()
+    return target != root and root not in target.parents
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -103,31 +173,113 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _extract_worker(path: str) -> tuple[str, dict | None, str | None]:
+# --- extraction workers ------------------------------------------------------------
+
+class _Timeout(BaseException):
+    """Raised by SIGALRM in a worker; a BaseException so that parsers' `except Exception` let it through."""
+
+
+def _on_alarm(signum, frame):
+    raise _Timeout()
+
+
+def _extract_worker(path: str, timeout: int = FILE_TIMEOUT) -> tuple[str, dict | None, str | None]:
     """Runs in a worker process: (path, document as dict, Vietnamese error)."""
     from extractors import extract_file
 
+    armed = timeout and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if armed else None
+    if armed:
+        signal.alarm(timeout)
     try:
         return path, extract_file(path).to_dict(), None
     except ReportError as exc:
         return path, None, exc.render()
+    except _Timeout:
+        return path, None, (f"{path}: đọc tệp quá {timeout // 60 or 1} phút nên đã dừng — hãy kiểm tra tệp "
+                            "(có thể quá dài hoặc hỏng), hoặc xin tỉnh gửi lại bản ngắn gọn dạng Word/PDF")
     except Exception as exc:  # a bug or an unforeseen file: the batch must go on
         return path, None, (f"{path}: lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {exc}) — "
                             "hãy gửi tệp này cho nhóm phát triển tongket; các tệp khác vẫn được xử lý")
+    finally:
+        if armed:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _crashed(path: str) -> tuple[str, None, str]:
+    return path, None, (f"{path}: trình đọc bị dừng đột ngột khi đọc tệp này (tệp quá lớn hoặc hỏng) — "
+                        "hãy mở thử bằng Word hoặc trình đọc PDF; nếu lỗi, xin tỉnh gửi lại")
 
 
 def _extract_all(paths: list[Path], workers: int, tick: Callable[[], None]):
+    """(path, document dict, error) for each path, in completion order. A worker that dies takes
+    down the pool: the files it left unfinished are retried one per fresh process, so only the
+    file that kills its reader is reported."""
     if workers <= 1 or len(paths) <= 1:
         for p in paths:
             yield _extract_worker(str(p))
             tick()
         return
+    retry: list[Path] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_extract_worker, str(p)) for p in paths]
+        futures = {pool.submit(_extract_worker, str(p)): p for p in paths}
         for fut in as_completed(futures):
-            yield fut.result()
+            try:
+                result = fut.result()
+            except BrokenProcessPool:
+                retry.append(futures[fut])
+                continue
+            yield result
             tick()
+    for p in retry:
+        try:
+            with ProcessPoolExecutor(max_workers=1) as pool:
+                result = pool.submit(_extract_worker, str(p)).result()
+        except BrokenProcessPool:
+            result = _crashed(str(p))
+        yield result
+        tick()
 
+
+# --- test hook ---------------------------------------------------------------------
+
+_paused: set[str] = set()
+
+
+def _pause(stage: str) -> None:
+    spec = os.environ.get(PAUSE_ENV, "")
+    want, _, marker = spec.partition(":")
+    if not marker or want != stage or stage in _paused:
+        return
+    _paused.add(stage)
+    Path(marker).touch()
+    deadline = time.monotonic() + 120
+    while Path(marker).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+# --- language ----------------------------------------------------------------------
+
+def vietnamese_share(doc: Document) -> float:
+    """Share of words (2+ letters) carrying a Vietnamese letter or tone mark; 0.0 for no words."""
+    words = total = 0
+    for block in doc.blocks:
+        texts = [cell for row in block.rows or [] for cell in row] if block.rows else [block.text]
+        for text in texts:
+            for word in _WORD.findall(text):
+                total += 1
+                words += bool(_VI_LETTERS.search(word))
+    return words / total if total else 0.0
+
+
+def _not_vietnamese(name: str, share: float) -> str:
+    return (f"{name}: báo cáo không phải tiếng Việt (chỉ {share:.0%} số từ có dấu tiếng Việt) nên được lưu lại "
+            "nhưng không phân loại — nếu đúng là báo cáo của tỉnh, xin tỉnh gửi bản tiếng Việt có dấu "
+            "(bản gõ phông cũ TCVN3/VNI cũng được)")
+
+
+# --- the batch ---------------------------------------------------------------------
 
 class _Progress:
     """Progress callbacks the CLI turns into bars; silent by default."""
@@ -141,85 +293,125 @@ class _Progress:
 
 def run_batch(input_dir: str | Path, out_dir: str | Path, workers: int = 2, progress: _Progress | None = None,
               model_dir: str | None = None) -> RunSummary:
-    from .segment import passages as make_passages
-    from .workspace import Workspace
-
-    progress = progress or _Progress()
+    """Run the whole batch. User-side problems (missing folder, busy workspace, full disk,
+    read-only output folder) raise ReportError with a Vietnamese message."""
     input_dir, out_dir = Path(input_dir), Path(out_dir)
     if not input_dir.is_dir():
         raise ReportError("không tìm thấy thư mục báo cáo", str(input_dir), "kiểm tra lại đường dẫn")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir)
+    try:
+        return _run(input_dir, out_dir, workers, progress or _Progress(), model_dir)
+    except sqlite3.OperationalError as exc:
+        raise _database_error(exc, out_dir / DB_FILE) from exc
+    except OSError as exc:
+        raise output_error(exc, exc.filename or out_dir) from exc
+
+
+def _database_error(exc: sqlite3.OperationalError, db: Path) -> ReportError:
+    text = str(exc).lower()
+    if "full" in text:
+        return ReportError("ổ đĩa đã đầy, không ghi được cơ sở dữ liệu", str(db),
+                           "hãy giải phóng dung lượng ổ đĩa rồi chạy lại; phần đã xử lý được giữ nguyên")
+    if "readonly" in text or "read-only" in text:
+        return ReportError("cơ sở dữ liệu hoặc thư mục kết quả chỉ đọc", str(db),
+                           "hãy kiểm tra quyền ghi, hoặc chọn thư mục kết quả khác bằng -o")
+    return ReportError(f"lỗi cơ sở dữ liệu ({exc})", str(db),
+                       "hãy chạy lại; nếu vẫn lỗi, dùng một thư mục kết quả mới")
+
+
+def _run(input_dir: Path, out_dir: Path, workers: int, progress: _Progress, model_dir: str | None) -> RunSummary:
+    from .workspace import Workspace
+
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-
     with Workspace.open(out_dir / DB_FILE) as ws:
+        remove_stale_temps(out_dir)
         run_id = ws.start_run()
-        paths = discover(input_dir, skip=out_dir.resolve() if out_dir.resolve() != input_dir.resolve() else None)
-        rel = {p: str(p.relative_to(input_dir)) for p in paths}
+        assignments, notices = read_assignments(out_dir / ASSIGNMENTS)
+        assigned, assign_notices = _assigned_provinces(assignments)
+        notices += assign_notices
+        skip = out_dir.resolve() if out_dir.resolve() != input_dir.resolve() else None
+        paths = discover(input_dir, skip=skip)
+        names = _names(paths, input_dir)
         known = {f.path: f for f in ws.files()}
-        for gone in set(known) - set(rel.values()):
+        for gone in set(known) - set(names.values()):
             ws.forget_file(gone)
 
-        # 1. which files are new or changed
+        # 1. which files are new or changed; a cached report is re-segmented when its province changed
         outcomes: dict[str, FileOutcome] = {}
         todo: list[Path] = []
         shas: dict[str, str] = {}
         for p in paths:
+            name = names[p]
+            if _outside(p, input_dir):
+                outcomes[name] = _fail(ws, name, None, f"{name}: là liên kết trỏ ra ngoài thư mục báo cáo nên không "
+                                                       "được đọc — hãy chép chính tệp báo cáo vào thư mục")
+                continue
             try:
                 sha = file_sha256(p)
             except OSError as exc:
-                outcomes[rel[p]] = FileOutcome(rel[p], "failed", error=f"{rel[p]}: không đọc được tệp ({exc.strerror})"
-                                               " — kiểm tra quyền đọc tệp")
+                outcomes[name] = _fail(ws, name, None, f"{name}: không đọc được tệp ({exc.strerror}) — "
+                                                       "kiểm tra quyền đọc tệp")
                 continue
-            shas[rel[p]] = sha
-            old = known.get(rel[p])
-            if old and old.sha256 == sha and (old.status == "failed" or ws.cached_document(sha)):
-                outcomes[rel[p]] = FileOutcome(rel[p], old.status, sha, old.format, old.province, old.pages,
-                                               old.passages, old.warnings, old.error, cached=True)
-            else:
+            shas[name] = sha
+            old = known.get(name)
+            if old and old.sha256 == sha and old.status == "failed":
+                outcomes[name] = _from_record(old)
+                continue
+            doc = ws.cached_document(sha)
+            if doc is None:
                 todo.append(p)
+            elif old and old.sha256 == sha and _settled(old, doc, assigned.get(name)):
+                outcomes[name] = _from_record(old, doc)
+            else:
+                outcomes[name] = _admit(ws, name, sha, doc, old, known, assigned.get(name))
         times["băm tệp"] = time.perf_counter() - t0
 
-        # 2. extraction in worker processes, stored as each file finishes
+        # 2. extraction in worker processes, each report stored as soon as it is read
         t = time.perf_counter()
         tick = progress.stage("Đọc báo cáo", len(todo))
+        by_str = {str(p): p for p in todo}
         for path_str, doc_dict, error in _extract_all(todo, workers, tick):
-            name = rel[Path(path_str)]
+            name = names[by_str[path_str]]
             sha = shas[name]
             if error:
-                ws.upsert_file(name, sha, status="failed", error=error)
-                outcomes[name] = FileOutcome(name, "failed", sha, error=error)
+                outcomes[name] = _fail(ws, name, sha, _one_line(error, path_str, name))
                 continue
             doc = Document.from_dict(doc_dict)
             doc.source = name
-            passages = make_passages(doc)
             ws.store_document(doc)
-            old = known.get(name)
-            ws.replace_passages(doc.sha256, passages, replaces=[old.sha256] if old and old.sha256 else [])
-            ws.upsert_file(name, sha, format=doc.format, status="ok", province=doc.metadata.province,
-                           pages=doc.pages, passages=len(passages), warnings=doc.warnings)
-            outcomes[name] = FileOutcome(name, "ok", sha, doc.format, doc.metadata.province, doc.pages,
-                                         len(passages), doc.warnings)
+            outcomes[name] = _admit(ws, name, sha, doc, known.get(name), known, assigned.get(name))
+            _pause("extraction")
         times["trích xuất"] = time.perf_counter() - t
 
-        # 3. classification of passages without a label from the current model
+        # 3. classification, report by report, of passages without a label from the current model
         t = time.perf_counter()
-        from .labelling import get_classifier
+        version = _model_version(model_dir)
+        pending = [p for p in ws.passages() if not version or not ws.has_labels(p.id, version)]
+        if pending:  # a warm run with nothing to label never loads the model
+            from .labelling import get_classifier
 
-        clf = get_classifier(model_dir)
-        pending = [p for p in ws.passages() if not ws.has_labels(p.id, clf.version)]
+            clf = get_classifier(model_dir)
+            pending = [p for p in pending if not ws.has_labels(p.id, clf.version)]
         tick = progress.stage("Phân loại", len(pending))
-        for start in range(0, len(pending), 500):
-            chunk = pending[start:start + 500]
+        by_doc: dict[str, list] = {}
+        for p in pending:
+            by_doc.setdefault(p.doc_sha256, []).append(p)
+        for chunk in by_doc.values():
             ws.store_labels(clf.label_passages(chunk))
             for _ in chunk:
                 tick()
+            _pause("classification")
         times["phân loại"] = time.perf_counter() - t
 
-        # 4. outputs, only when something changed
+        # 4. duplicates and missing provinces, then the outputs (only when something changed)
         t = time.perf_counter()
         summary_files = [outcomes[k] for k in sorted(outcomes)]
-        outputs, written, notices = _write_outputs(ws, out_dir, summary_files, progress)
+        duplicates = _flag_reports(summary_files, assignments)
+        notices += _update_assignments(out_dir / ASSIGNMENTS, assignments, summary_files, duplicates)
+        _pause("outputs")
+        outputs, written, output_notices = _write_outputs(ws, out_dir, summary_files, progress)
+        notices += output_notices
         times["xuất kết quả"] = time.perf_counter() - t
 
         effective = ws.effective_labels()
@@ -233,7 +425,9 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, workers: int = 2, prog
             passages=len(ws.passages()),
             low_confidence=sum(1 for _, lab in effective if lab.low_confidence),
             newly_extracted=len(todo), newly_labelled=len(pending), outputs_written=written,
-            outputs=outputs, notices=notices,
+            outputs=outputs, notices=notices, duplicates=duplicates,
+            superseded=[f.path for f in summary_files if f.used_in_draft is False],
+            no_province=[f.path for f in summary_files if f.status == "ok" and not f.province],
         )
         times["tổng"] = time.perf_counter() - t0
         ws.finish_run(run_id, {"files": len(summary_files), "failed": len(summary.failed),
@@ -243,12 +437,183 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, workers: int = 2, prog
     return summary
 
 
+def _model_version(model_dir: str | None) -> str | None:
+    """The model's version from its meta.json, without loading the model (None if unreadable)."""
+    default = Path(__file__).parent / "models" / "classifier"  # train.MODEL_DIR, without importing spaCy
+    try:
+        meta = json.loads(((Path(model_dir) if model_dir else default) / "meta.json").read_text(encoding="utf-8"))
+        return meta["tongket"]["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _one_line(error: str, path_str: str, name: str) -> str:
+    """The worker's message with the file shown by its name in the batch, on one line."""
+    if error.startswith(path_str + ": "):
+        error = f"{name}: " + error[len(path_str) + 2:]
+    return " ".join(error.split())
+
+
+def _fail(ws, name: str, sha: str | None, error: str) -> FileOutcome:
+    ws.upsert_file(name, sha, status="failed", error=error)
+    return FileOutcome(name, "failed", sha, error=error)
+
+
+def _from_record(old, doc: Document | None = None) -> FileOutcome:
+    return FileOutcome(old.path, old.status, old.sha256, old.format, old.province, old.pages, old.passages,
+                       list(old.warnings), old.error, cached=True,
+                       date=doc.metadata.date if doc else None,
+                       detected_province=doc.metadata.province if doc else None)
+
+
+def _settled(old, doc: Document, assigned: str | None) -> bool:
+    """True when a cached report's stored passages already carry the right province."""
+    if assigned:
+        return old.province == assigned and ASSIGNED in old.warnings
+    return ASSIGNED not in old.warnings and old.province == doc.metadata.province
+
+
+def _admit(ws, name: str, sha: str, doc: Document, old, known: dict, assigned: str | None) -> FileOutcome:
+    """Segment a report (fresh or cached) into passages and record its file row."""
+    from .segment import passages as make_passages
+
+    detected = doc.metadata.province
+    doc = replace(doc, source=name, metadata=replace(doc.metadata))
+    warnings = [w for w in doc.warnings if w != NO_PROVINCE]
+    if assigned:
+        doc.metadata.province, doc.metadata.province_source = assigned, "editor"
+        warnings.append(ASSIGNED)
+    shared = old and old.sha256 and any(f.sha256 == old.sha256 for f in known.values() if f.path != name)
+    replaces = [old.sha256] if old and old.sha256 and old.sha256 != sha and not shared else []
+    share = vietnamese_share(doc)
+    status, error, passages = "ok", None, []
+    if share < MIN_VIETNAMESE:
+        status, error = "skipped", _not_vietnamese(name, share)
+    else:
+        passages = make_passages(doc)
+    ws.replace_passages(sha, passages, replaces=replaces)
+    ws.upsert_file(name, sha, format=doc.format, status=status, province=doc.metadata.province, pages=doc.pages,
+                   passages=len(passages), warnings=warnings, error=error)
+    return FileOutcome(name, status, sha, doc.format, doc.metadata.province, doc.pages, len(passages), warnings,
+                       error, date=doc.metadata.date, detected_province=detected)
+
+
+# --- several reports per province, missing provinces -------------------------------
+
+def _assigned_provinces(assignments: dict[str, Assignment]) -> tuple[dict[str, str], list[str]]:
+    from .provinces import match_province
+
+    out, notices = {}, []
+    for a in assignments.values():
+        if not a.province:
+            continue
+        province = match_province(a.province)
+        if province is None:
+            notices.append(f"{ASSIGNMENTS}, dòng {a.row}: không nhận ra «{a.province}» là tỉnh, thành phố nào — "
+                           "hãy chọn tên trong danh sách rồi chạy lại")
+        else:
+            out[a.path] = province.name
+    return out, notices
+
+
+def choose_reports(files: Iterable, dates: dict[str, str | None], chosen: set[str]) -> dict[str, list]:
+    """Usable reports grouped by province, the one the draft uses first.
+
+    The editors' choice (``chosen`` paths) wins, then the newest document date, then the
+    report with more passages. Works on FileOutcome and workspace FileRecord alike.
+    """
+    groups: dict[str, list] = {}
+    for f in files:
+        if f.status == "ok" and f.province and f.passages:
+            groups.setdefault(f.province, []).append(f)
+    for province, group in groups.items():
+        group.sort(key=lambda f: (f.path in chosen, dates.get(f.sha256) or "", f.passages, f.path), reverse=True)
+    return groups
+
+
+def _vn_date(iso: str | None) -> str:
+    if not iso:
+        return "không rõ ngày"
+    try:
+        return "ngày " + datetime.strptime(iso, "%Y-%m-%d").strftime("%d/%m/%Y")
+    except ValueError:
+        return f"ngày {iso}"
+
+
+def _flag_reports(files: list[FileOutcome], assignments: dict[str, Assignment]) -> dict[str, list[str]]:
+    """Mark which report of each province the draft uses; flag duplicates and missing provinces."""
+    chosen = {a.path for a in assignments.values() if a.chosen}
+    groups = choose_reports(files, {f.sha256: f.date for f in files}, chosen)
+    duplicates: dict[str, list[str]] = {}
+    for f in files:
+        if f.status == "ok" and f.passages:
+            f.used_in_draft = True
+        if f.status == "ok" and not f.province:
+            f.flags.append("chưa xác định được tỉnh — hãy điền tỉnh vào cột C của " + ASSIGNMENTS
+                           + " rồi chạy lại (báo cáo vẫn được phân loại và đưa vào bảng rà soát)")
+    for province, group in groups.items():
+        if len(group) < 2:
+            continue
+        duplicates[province] = [f.path for f in group]
+        current = group[0]
+        how = ("do Tổ biên tập chọn trong " + ASSIGNMENTS if current.path in chosen
+               else "vì có ngày văn bản mới nhất")
+        same_date = sum(1 for f in group if (f.date or "") == (current.date or "")) > 1
+        unsure = " (các bản cùng ngày hoặc không rõ ngày: hãy kiểm tra)" if same_date and current.path not in chosen else ""
+        current.flags.append(f"{province} có {len(group)} báo cáo: bản này ({_vn_date(current.date)}) được dùng cho "
+                             f"dự thảo {how}{unsure}")
+        for f in group[1:]:
+            f.used_in_draft = False
+            f.flags.append(f"{province} có {len(group)} báo cáo: bản này ({_vn_date(f.date)}) không dùng cho dự thảo "
+                           f"vì đã có «{current.path}» ({_vn_date(current.date)}) — muốn dùng bản này, đánh x ở "
+                           f"cột D của {ASSIGNMENTS} rồi chạy lại")
+    return duplicates
+
+
+def _update_assignments(path: Path, assignments: dict[str, Assignment], files: list[FileOutcome],
+                        duplicates: dict[str, list[str]]) -> list[str]:
+    """Add the reports that need an editor's decision to gan-tinh.xlsx (existing rows are kept as they are)."""
+    by_path = {f.path: f for f in files}
+    needed: dict[str, str] = {}
+    for f in files:
+        if f.status == "ok" and not f.province:
+            needed[f.path] = "chưa xác định được tỉnh"
+    for province, paths in duplicates.items():
+        for p in paths:
+            needed[p] = f"{province} có {len(paths)} báo cáo"
+    missing = [p for p in needed if p not in assignments]
+    if not missing:
+        return []
+    rows = list(assignments.values()) + [
+        Assignment(p, by_path[p].detected_province or "", "", False, needed[p]) for p in sorted(missing)]
+    try:
+        write_assignments(rows, path)
+    except ReportError as exc:
+        return [exc.render()]
+    return [f"{ASSIGNMENTS}: thêm {len(missing)} báo cáo cần Tổ biên tập quyết định (gán tỉnh hoặc chọn bản dùng)"]
+
+
+def current_reports(ws) -> set[str]:
+    """The hashes of the reports the draft should use: one per province (the editors' choice in
+    gan-tinh.xlsx, else the newest by document date), plus every report without a province."""
+    assignments, _ = read_assignments(Path(ws.folder) / ASSIGNMENTS)
+    chosen = {a.path for a in assignments.values() if a.chosen}
+    records = [f for f in ws.files() if f.status == "ok" and f.passages]
+    dates = {}
+    for f in records:
+        doc = ws.cached_document(f.sha256)
+        dates[f.sha256] = doc.metadata.date if doc else None
+    groups = choose_reports(records, dates, chosen)
+    keep = {group[0].sha256 for group in groups.values()}
+    return keep | {f.sha256 for f in records if not f.province}
+
+
 # --- outputs -------------------------------------------------------------------
 
 def _fingerprint(ws, files: list[FileOutcome]) -> str:
     digest = hashlib.sha256()
     for f in files:
-        digest.update(f"{f.path}|{f.sha256}|{f.status}\n".encode())
+        digest.update(f"{f.path}|{f.sha256}|{f.status}|{f.province}|{f.used_in_draft}|{f.flags}\n".encode())
     for pid, labels in sorted(ws.labels().items()):
         for lab in labels:
             digest.update(f"{pid}|{lab.model_version}|{lab.area}|{lab.finding}|{lab.sentence_span}\n".encode())
@@ -271,8 +636,8 @@ def _protect_edited(out_dir: Path, state: dict, name: str) -> str | None:
     if not path.exists() or written is None or file_sha256(path) == written:
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    keep = path.with_name(f"{path.stem}.da-sua-{stamp}{path.suffix}")
-    shutil.copy2(path, keep)
+    keep = output_path(out_dir, f"{path.stem}.da-sua-{stamp}{path.suffix}")
+    copy_file(path, keep)
     hint = (" — nếu đây là bảng rà soát có hiệu chỉnh chưa nhập, chạy "
             f"'tongket review import {keep.name} -w {out_dir}'") if name == WORKBOOK else ""
     return f"{name} đã được sửa sau lần xuất trước; bản đó được giữ lại thành {keep.name}{hint}"
@@ -287,30 +652,29 @@ def _write_outputs(ws, out_dir: Path, files: list[FileOutcome], progress) -> tup
     state = _load_state(out_dir)
     fingerprint = _fingerprint(ws, files)
     names = [WORKBOOK, EXCERPTS, HEATMAP, PROCESSING] + ([DRAFT] if _has_draft() else [])
-    outputs = {name: str(out_dir / name) for name in names}
+    outputs = {name: str(output_path(out_dir, name)) for name in names}
     if state.get("fingerprint") == fingerprint and all(
             (out_dir / n).exists() and file_sha256(out_dir / n) == state.get("hashes", {}).get(n) for n in names):
         return outputs, False, []
 
     notices = [n for n in (_protect_edited(out_dir, state, name) for name in names) if n]
     tick = progress.stage("Xuất kết quả", len(names))
-    export_workbook(ws, out_dir / WORKBOOK)
+    export_workbook(ws, outputs[WORKBOOK])
     tick()
-    write_excerpt_book(ws, out_dir / EXCERPTS)
+    write_excerpt_book(ws, outputs[EXCERPTS])
     tick()
-    write_heatmap(coverage_matrix(ws), out_dir / HEATMAP)
+    write_heatmap(coverage_matrix(ws), outputs[HEATMAP])
     tick()
-    write_processing_report(files, out_dir / PROCESSING)
+    write_processing_report(files, outputs[PROCESSING])
     tick()
     if _has_draft():
         from .draft import write_draft
 
-        write_draft(ws, out_dir / DRAFT, heatmap=out_dir / HEATMAP)
+        heatmap = outputs[HEATMAP]
+        atomic_write(outputs[DRAFT], lambda tmp: write_draft(ws, tmp, heatmap=heatmap))
         tick()
     hashes = {n: file_sha256(out_dir / n) for n in names}
-    tmp = out_dir / (OUTPUT_STATE + ".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fingerprint, "hashes": hashes}), encoding="utf-8")
-    os.replace(tmp, out_dir / OUTPUT_STATE)
+    write_text(out_dir / OUTPUT_STATE, json.dumps({"fingerprint": fingerprint, "hashes": hashes}))
     return outputs, True, notices
 
 

@@ -18,7 +18,7 @@ def format_summary(summary) -> str:
     lines += _table([
         ("Tệp đã đọc", f"{len(ok)}/{len(summary.files)}"
          + (f" ({', '.join(f'{n} {fmt}' for fmt, n in sorted(formats.items()))})" if formats else "")),
-        ("Tệp lỗi", str(len(summary.failed))),
+        ("Tệp lỗi hoặc bỏ qua", str(len(summary.failed))),
         ("Đọc mới / dùng lại", f"{summary.newly_extracted} / {len(summary.files) - summary.newly_extracted}"),
         ("Tỉnh, thành phố có báo cáo", f"{len(summary.provinces_covered)}/63"),
         ("Đoạn trích", str(summary.passages)),
@@ -27,8 +27,19 @@ def format_summary(summary) -> str:
         ("Thời gian", ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items())),
     ])
     if summary.failed:
-        lines.append("Tệp lỗi:")
+        lines.append(f"Tệp lỗi hoặc bỏ qua ({len(summary.failed)}) — chi tiết trong bao-cao-xu-ly.xlsx:")
         lines += [f"  - {f.error}" for f in summary.failed]
+    by_path = {f.path: f for f in summary.files}
+    if summary.duplicates:
+        lines.append("Tỉnh có nhiều báo cáo (dự thảo dùng bản đầu; muốn đổi: đánh x ở cột D của gan-tinh.xlsx):")
+        for province, paths in sorted(summary.duplicates.items()):
+            used, *others = paths
+            lines.append(f"  - {province}: dùng «{used}» ({_date(by_path[used].date)}); không dùng "
+                         + ", ".join(f"«{p}» ({_date(by_path[p].date)})" for p in others))
+    if summary.no_province:
+        lines.append(f"Chưa xác định được tỉnh ({len(summary.no_province)}) — điền tỉnh vào cột C của gan-tinh.xlsx "
+                     "rồi chạy lại:")
+        lines += [f"  - {path}" for path in summary.no_province]
     if summary.provinces_missing and len(summary.provinces_missing) < 63:
         lines.append(f"Chưa có báo cáo ({len(summary.provinces_missing)}): " + ", ".join(summary.provinces_missing))
     for notice in summary.notices:
@@ -36,6 +47,12 @@ def format_summary(summary) -> str:
     lines.append("Tệp kết quả" + ("" if summary.outputs_written else " (không có gì thay đổi, giữ nguyên)") + ":")
     lines += [f"  {path}" for path in summary.outputs.values()]
     return "\n".join(lines)
+
+
+def _date(iso: str | None) -> str:
+    if not iso or len(iso.split("-")) != 3:
+        return "không rõ ngày"
+    return "ngày " + "/".join(reversed(iso.split("-")))
 
 
 def format_status(status: dict) -> str:

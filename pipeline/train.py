@@ -33,9 +33,10 @@ class TrainConfig:
     """What the dev split chose (see README, "Model choice")."""
 
     segmenter: str = "lexicon"  # "crf" or "lexicon" (see pipeline/nlp.py)
+    lead_words: int = 2  # the first words of a passage also count as "^word" features
     architecture: str = "bow"  # "bow" (linear n-grams) or "ensemble" (n-grams + CNN)
     width: int = 64  # ensemble only: CNN width
-    ngram_size: int = 2
+    ngram_size: int = 1
     hash_length: int = 2**17
     epochs: int = 14
     batch_size: int = 16
@@ -43,12 +44,14 @@ class TrainConfig:
     learn_rate: float = 0.002
     l2: float = 1e-5
     seed: int = 0
+    refit: bool = True  # after choosing the epoch count on dev, train on train + dev
     extra: dict = field(default_factory=dict)
 
 
 def build_pipeline(taxonomy: Taxonomy, cfg: TrainConfig):
     nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {
-        "@tokenizers": "tongket.underthesea_tokenizer.v1", "mode": cfg.segmenter}}})
+        "@tokenizers": "tongket.underthesea_tokenizer.v1", "mode": cfg.segmenter,
+        "lead_words": cfg.lead_words}}})
     model = {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": True,
@@ -97,29 +100,25 @@ def corpus_fingerprint(items: list[LabelledPassage], cfg: TrainConfig) -> str:
     return digest.hexdigest()[:10]
 
 
-def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
-          out_dir: Path = MODEL_DIR, cfg: TrainConfig | None = None, taxonomy: Taxonomy | None = None,
-          log=print) -> dict:
-    """Train, keep the best epoch by dev macro-F1 (both heads), save to out_dir."""
+def _fit(items: list[LabelledPassage], cfg: TrainConfig, taxonomy: Taxonomy, epochs: int,
+         dev_items: list[LabelledPassage] = (), log=print):
+    """Train a fresh pipeline; with dev items, keep the best epoch. Returns (nlp, epoch, dev scores)."""
     from .evaluate import macro_f1
 
-    cfg = cfg or TrainConfig()
-    taxonomy = taxonomy or load_taxonomy()
     fix_random_seed(cfg.seed)
     nlp = build_pipeline(taxonomy, cfg)
     if cfg.segmenter == "lexicon":
-        nlp.tokenizer.set_extra_words(build_lexicon([it.text for it in train_items]))
-    examples = _examples(nlp, train_items, taxonomy)
+        nlp.tokenizer.set_extra_words(build_lexicon([it.text for it in items]))
+    examples = _examples(nlp, items, taxonomy)
     nlp.initialize(lambda: examples["area"] + examples["finding"])
     optimizer = nlp.create_optimizer()
     optimizer.learn_rate = cfg.learn_rate
     optimizer.L2 = cfg.l2
     rng = random.Random(cfg.seed)
-    order = list(range(len(train_items)))
-
-    best = (-1.0, None, 0)
+    order = list(range(len(items)))
+    best = (-1.0, None, epochs, {})
     dev_texts = [it.text for it in dev_items]
-    for epoch in range(1, cfg.epochs + 1):
+    for epoch in range(1, epochs + 1):
         rng.shuffle(order)
         losses: dict[str, float] = {}
         for batch in minibatch(order, size=cfg.batch_size):
@@ -127,25 +126,40 @@ def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
                 other = [h for h in HEADS if h != head]
                 nlp.update([examples[head][i] for i in batch], sgd=optimizer, drop=cfg.dropout,
                            losses=losses, exclude=other)
-        if dev_items:
-            docs = list(nlp.pipe(dev_texts))
-            area_pred = [max(taxonomy.area_codes, key=lambda c: d.cats[c]) for d in docs]
-            find_pred = [max(taxonomy.finding_codes, key=lambda c: d.cats[c]) for d in docs]
-            scored = [i for i, it in enumerate(dev_items) if it.finding != "khac"]
-            f_area = macro_f1([dev_items[i].area for i in scored], [area_pred[i] for i in scored])
-            f_find = macro_f1([it.finding for it in dev_items], find_pred)
-            score = f_area + f_find
-            log(f"  vòng {epoch:2d}: mất mát {losses.get('area', 0):.2f}/{losses.get('finding', 0):.2f}"
-                f" — dev macro-F1 lĩnh vực {f_area:.3f}, loại {f_find:.3f}")
-            if score > best[0]:
-                best = (score, nlp.to_bytes(), epoch)
-        else:
-            best = (0.0, nlp.to_bytes(), epoch)
+        if not dev_items:
+            continue
+        docs = list(nlp.pipe(dev_texts))
+        area_pred = [max(taxonomy.area_codes, key=lambda c: d.cats[c]) for d in docs]
+        find_pred = [max(taxonomy.finding_codes, key=lambda c: d.cats[c]) for d in docs]
+        scored = [i for i, it in enumerate(dev_items) if it.finding != "khac"]
+        f_area = macro_f1([dev_items[i].area for i in scored], [area_pred[i] for i in scored])
+        f_find = macro_f1([it.finding for it in dev_items], find_pred)
+        log(f"  vòng {epoch:2d}: mất mát {losses.get('area', 0):.2f}/{losses.get('finding', 0):.2f}"
+            f" — dev macro-F1 lĩnh vực {f_area:.3f}, loại {f_find:.3f}")
+        if f_area + f_find > best[0]:
+            best = (f_area + f_find, nlp.to_bytes(), epoch, {"area": round(f_area, 4), "finding": round(f_find, 4)})
+    if best[1] is not None:
+        nlp.from_bytes(best[1])
+    return nlp, best[2], best[3]
 
-    nlp.from_bytes(best[1])
-    version = f"{taxonomy.cycle.get('id', 'x')}-{corpus_fingerprint(train_items, cfg)}"
-    meta = {"version": version, "best_epoch": best[2], "train_size": len(train_items),
-            "dev_size": len(dev_items), "config": cfg.__dict__, "taxonomy": Path(taxonomy.path).name}
+
+def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
+          out_dir: Path = MODEL_DIR, cfg: TrainConfig | None = None, taxonomy: Taxonomy | None = None,
+          log=print) -> dict:
+    """Choose the epoch count on dev, then (cfg.refit) train again on train + dev for that
+    many epochs; save to out_dir. The dev scores reported are those of the choosing run."""
+    cfg = cfg or TrainConfig()
+    taxonomy = taxonomy or load_taxonomy()
+    nlp, best_epoch, dev_scores = _fit(train_items, cfg, taxonomy, cfg.epochs, dev_items, log)
+    used = train_items
+    if cfg.refit and dev_items:
+        used = train_items + dev_items
+        log(f"Huấn luyện lại trên train + dev ({len(used)} đoạn) với {best_epoch} vòng.")
+        nlp, _, _ = _fit(used, cfg, taxonomy, best_epoch, (), log)
+    version = f"{taxonomy.cycle.get('id', 'x')}-{corpus_fingerprint(used, cfg)}"
+    meta = {"version": version, "best_epoch": best_epoch, "train_size": len(used),
+            "dev_size": len(dev_items), "dev_macro_f1": dev_scores, "config": cfg.__dict__,
+            "taxonomy": Path(taxonomy.path).name}
     nlp.meta["tongket"] = meta
     _save_atomically(nlp, Path(out_dir))
     return meta

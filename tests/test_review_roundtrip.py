@@ -10,6 +10,7 @@ from pipeline.cli import main
 from pipeline.errors import WorkspaceError
 from pipeline.model import Label, Passage
 from pipeline.review import HEADER, export_workbook, import_workbook
+from pipeline.taxonomy import load_taxonomy
 from pipeline.workspace import EditorState, Workspace
 
 NA, HN = "a" * 64, "b" * 64
@@ -81,7 +82,7 @@ def test_export_lays_out_the_contract_sheet_with_dropdowns_and_colours(ws, tmp_p
     formulas = sorted(dv.formula1 for dv in main_sheet.data_validations.dataValidation)
     assert formulas == ["'Danh mục'!$A$2:$A$11", "'Danh mục'!$B$2:$B$6", "'Danh mục'!$C$2:$C$2"]
     rules = [rule.formula for cf in main_sheet.conditional_formatting for rule in cf.rules]
-    assert rules == [["AND(ISNUMBER($I2),$I2<0.6)"]]
+    assert rules == [[f"AND(ISNUMBER($I2),$I2<{load_taxonomy().low_confidence})"]]
     assert wb["1.4 Kiểm tra, xử lý vi phạm"].protection.sheet
     assert [r[0].value for r in wb["1.4 Kiểm tra, xử lý vi phạm"].iter_rows(min_row=2)] == ["bbbb:2", "aaaa:4"]
     summary = wb["Tổng hợp"]

@@ -1,0 +1,133 @@
+"""Scanned PDFs: OCR with Tesseract's Vietnamese model, lines joined like a text PDF."""
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+import fixtures as fx
+from extractors import extract_file, ocr
+from pipeline.errors import ExtractionError
+from pipeline.model import HEADER, HEADING, LIST_ITEM, TITLE
+
+
+@pytest.fixture(scope="module")
+def doc(reports):
+    return reports.document("scan")
+
+
+def _closest(doc, text):
+    best = max(doc.blocks, key=lambda b: difflib.SequenceMatcher(None, b.text, text).ratio())
+    return best, difflib.SequenceMatcher(None, best.text, text).ratio()
+
+
+def test_scan_is_recognised_with_confidence_and_pages(doc):
+    assert (doc.format, doc.pages) == ("pdf-ocr", 2)
+    assert all(b.page in (1, 2) for b in doc.blocks)
+    assert all(b.ocr_confidence is not None and 0 <= b.ocr_confidence <= 100 for b in doc.blocks)
+    assert sum(b.ocr_confidence for b in doc.blocks) / len(doc.blocks) > 85
+    assert doc.warnings == []
+
+
+def test_header_title_and_metadata_from_the_scan(doc):
+    roles = [(b.role, b.text) for b in doc.blocks[:9]]
+    assert roles[0] == (HEADER, "ỦY BAN NHÂN DÂN")
+    assert (HEADER, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") in roles  # both columns read apart
+    assert (HEADER, "Số: 215/BC-UBND") in roles
+    assert (HEADER, "Nghệ An, ngày 15 tháng 7 năm 2020") in roles
+    assert (TITLE, "BÁO CÁO") in roles
+    meta = doc.metadata
+    assert (meta.province, meta.doc_number, meta.date) == ("Nghệ An", "215/BC-UBND", "2020-07-15")
+
+
+def test_paragraphs_are_rebuilt_from_ocr_lines(doc):
+    for text in (fx.INTRO.format(province="Nghệ An"), fx.DIRECTION, fx.MEDIA, fx.COMMUNITY, fx.TRACKED):
+        block, ratio = _closest(doc, text)
+        assert ratio > 0.97, (block.text, text)
+    assert _closest(doc, fx.DIRECTION)[0].text == fx.DIRECTION
+    assert _closest(doc, fx.MEDIA)[0].page == 2
+
+
+def test_headings_and_list_items_found_by_shape_without_bold(doc):
+    by_number = {(b.number, b.text): b for b in doc.blocks if b.number}
+    assert by_number[("1.", fx.HEADINGS["1"])].kind == HEADING
+    assert by_number[("1.1.", fx.HEADINGS["1.1"])].kind == HEADING
+    assert by_number[("a)", fx.HEADINGS["a"])].kind == HEADING
+    assert by_number[("b)", fx.HEADINGS["b"])].heading_path[-1] == "2. Công tác thông tin, tuyên truyền"
+    bullets = [b for b in doc.blocks if b.kind == LIST_ITEM and b.number in ("-", "+")]
+    assert [b.number for b in bullets] == ["-", "-", "+"]
+    assert bullets[0].text == fx.BULLETS[0]
+
+
+# --- without running Tesseract ------------------------------------------------
+
+_TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+
+
+def _word(block, line, word, left, top, width, text, conf=95.0, height=40):
+    return f"5\t1\t{block}\t1\t{line}\t{word}\t{left}\t{top}\t{width}\t{height}\t{conf}\t{text}"
+
+
+def test_tsv_words_become_lines_in_points_with_columns_apart():
+    tsv = "\n".join([
+        _TSV_HEADER,
+        _word(1, 1, 1, 300, 200, 200, "ỦY"), _word(1, 1, 2, 520, 200, 150, "BAN"),
+        _word(1, 1, 3, 1500, 200, 250, "CỘNG"), _word(1, 1, 4, 1770, 200, 180, "HÒA", conf=85.0),
+        _word(1, 2, 1, 320, 260, 250, "TỈNH"),
+        _word(1, 2, 2, 1600, 260, 200, "VIỆT"),
+        _word(2, 1, 1, 250, 400, 30, "_", conf=60.0), _word(2, 1, 2, 300, 400, 200, "Kế"),
+        _word(2, 1, 3, 520, 400, 250, "hoạch"),
+    ])
+    lines = ocr.tsv_lines(tsv, 72 / 300)
+    assert [ln.text for ln in lines] == ["ỦY BAN", "TỈNH", "CỘNG HÒA", "VIỆT", "- Kế hoạch"]
+    first = lines[0]
+    assert (round(first.x0, 2), round(first.x1, 2), round(first.top, 2)) == (72.0, 160.8, 48.0)
+    assert lines[2].confidence == 90.0
+    assert lines[4].text_x0 == 72.0
+    assert lines[4].group == 2 and lines[0].group is None
+
+
+def test_low_confidence_page_gets_a_warning(reports, monkeypatch):
+    blurry = "\n".join([_TSV_HEADER] + [_word(1, k, 1, 300, 200 + 60 * k, 900, "chữ mờ", conf=41.0)
+                                         for k in range(1, 30)])
+    monkeypatch.setattr(ocr, "_run_tesseract", lambda binary, image: blurry)
+    fx.require_tool("tesseract")
+    doc = extract_file(reports.scan)
+    assert doc.warnings[:2] == ["trang 1 có chữ khó đọc (OCR 41%)", "trang 2 có chữ khó đọc (OCR 41%)"]
+
+
+def test_missing_tesseract_is_a_clear_message(reports, monkeypatch):
+    scan = reports.scan
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    with pytest.raises(ExtractionError) as err:
+        extract_file(scan)
+    message = err.value.render()
+    assert message.startswith(f"{scan}: tệp là bản quét")
+    assert "tesseract-ocr-vie" in message and "\n" not in message
+
+
+def test_missing_vietnamese_model_is_a_clear_message(reports, monkeypatch):
+    fx.require_tool("tesseract")
+    monkeypatch.setattr(ocr, "_tesseract_languages", lambda binary: frozenset({"eng", "osd"}))
+    with pytest.raises(ExtractionError) as err:
+        extract_file(reports.scan)
+    assert "chưa có mô hình tiếng Việt (vie)" in err.value.render()
+
+
+def test_misread_roman_section_numbers_are_renumbered_in_sequence():
+    from pipeline.model import PARAGRAPH, Block
+
+    texts = ["IL KẾT QUẢ ĐẠT ĐƯỢC", "1. Công tác chỉ đạo", "H. ĐÁNH GIÁ CHUNG", "II. PHƯƠNG HƯỚNG",
+             "IV. KIẾN NGHỊ", "Hà Nội là thủ đô", "I. Tuyên truyền"]
+    blocks = [Block(kind=PARAGRAPH, text=t, ocr_confidence=90.0) for t in texts]
+    ocr.repair_roman_labels(blocks)
+    assert [b.text for b in blocks] == [
+        "I. KẾT QUẢ ĐẠT ĐƯỢC", "1. Công tác chỉ đạo", "II. ĐÁNH GIÁ CHUNG", "III. PHƯƠNG HƯỚNG",
+        "IV. KIẾN NGHỊ", "Hà Nội là thủ đô", "I. Tuyên truyền",  # not an upper-case heading: left alone
+    ]
+
+
+def test_a_label_followed_by_a_tab_stays_on_its_line():
+    tsv = "\n".join([_TSV_HEADER, _word(1, 1, 1, 300, 200, 60, "II."), _word(1, 1, 2, 600, 200, 400, "TỒN"),
+                     _word(1, 1, 3, 1020, 200, 300, "TẠI")])
+    assert [ln.text for ln in ocr.tsv_lines(tsv, 0.24)] == ["II. TỒN TẠI"]
