@@ -96,6 +96,10 @@ def evaluate_file(gold_file: str, model_dir: str | None = None, baseline: bool =
     sections = [f"Mô hình {clf.version} trên {gold_file} ({len(gold)} đoạn)"]
     for report, title in zip(evaluate(gold, predicted, tax), ("LĨNH VỰC", "LOẠI NỘI DUNG")):
         sections.append(format_report(report, title))
+    scored = [(g, p) for g, p in zip(gold, predicted) if g.finding != "khac"]
+    if scored:
+        lenient = sum(1 for g, p in scored if p[0] in (g.area, g.area2)) / len(scored)
+        sections.append(f"Lĩnh vực đúng với lĩnh vực chính hoặc lĩnh vực thứ hai của đáp án: {lenient:.3f}")
     if baseline:
         kb = KeywordBaseline(tax)
         base = evaluate(gold, [kb.predict(g.text) for g in gold], tax)
