@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from pathlib import Path
 
 from pipeline.labelled import PASSAGES_DIR, assign_splits, read_jsonl, write_jsonl
 from pipeline.taxonomy import load_taxonomy

@@ -293,6 +293,11 @@ Mã thoát:
   1  một số tệp lỗi (xem bao-cao-xu-ly.xlsx), các tệp còn lại đã xử lý xong
   2  lỗi sử dụng: thư mục không tồn tại, thư mục kết quả đang được tiến trình khác dùng…
   3  không đọc được báo cáo nào (thư mục rỗng hoặc mọi tệp đều lỗi)
+
+\b
+Tệp kết quả trong OUT_DIR: tongket.sqlite, ra-soat.xlsx, trich-doan.docx, bao-phu.png,
+bao-cao-xu-ly.xlsx, du-thao-bao-cao-tong-ket.docx; gan-tinh.xlsx khi có báo cáo chưa rõ tỉnh
+hoặc một tỉnh gửi hai báo cáo (điền tỉnh ở cột C, đánh x ở cột D để chọn bản dùng, rồi chạy lại).
 """
 
 

@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
 import struct
-import tempfile
 import traceback
 import zipfile
 from collections import Counter, defaultdict
@@ -138,7 +136,9 @@ def prepare(ws, taxonomy: Taxonomy | None = None) -> Prepared:
     for p, _ in pairs:
         names.setdefault(p.doc_sha256, p.source)
     dates = {sha: d.metadata.date for sha, d in documents.items()}
-    kept_pairs, notes = select_reports(pairs, dates, names)
+    from .run import current_reports
+
+    kept_pairs, notes = select_reports(pairs, dates, names, preferred=current_reports(ws))
     kept_shas = {p.doc_sha256 for p, _ in kept_pairs}
 
     items = statements(kept_pairs)
@@ -771,16 +771,9 @@ def _comment_figures(doc, prepared: Prepared, comments: CommentWriter) -> None:
 
 
 def _save_atomically(data_writer, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=out.suffix, dir=out.parent, prefix=".tongket-")
-    os.close(fd)
-    try:
-        data_writer(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    from .files import atomic_write
+
+    return atomic_write(out, data_writer)
 
 
 def render_docx(prepared: Prepared, out: str | Path, heatmap: str | Path | None = None,

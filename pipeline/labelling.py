@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 from .classify import Classifier
 from .errors import ReportError
 from .evaluate import KeywordBaseline, evaluate, format_report
+from .files import write_text
 from .labelled import read_jsonl
 
 
@@ -52,32 +51,34 @@ def label_jsonl(in_file: str, out_file: str, model_dir: str | None = None) -> tu
     results = clf.label_texts([(pid, text, headings) for pid, text, headings, _ in items])
     out_path = Path(out_file)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    low = 0
-    fd, tmp = tempfile.mkstemp(prefix=".label-", dir=out_path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        for (pid, text, headings, raw), labels in zip(items, results):
-            main, spans = labels[0], labels[1:]
-            low += main.low_confidence
-            row = dict(raw)
-            row.update({
-                "id": raw.get("id", pid),
-                "area": main.area,
-                "finding": main.finding,
-                "area_confidence": main.area_confidence,
-                "finding_confidence": main.finding_confidence,
-                "area_top3": [[c, p] for c, p in main.area_scores],
-                "finding_top3": [[c, p] for c, p in main.finding_scores],
-                "area2": main.area2,
-                "low_confidence": main.low_confidence,
-                "model_version": main.model_version,
-            })
-            if spans:
-                row["spans"] = [{"sentences": list(s.sentence_span), "text": s.text, "area": s.area,
-                                 "finding": s.finding, "area_confidence": s.area_confidence,
-                                 "finding_confidence": s.finding_confidence} for s in spans]
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    os.replace(tmp, out_path)
+    lines = [json.dumps(_output_row(raw, pid, labels), ensure_ascii=False) + "\n"
+             for (pid, _, _, raw), labels in zip(items, results)]
+    low = sum(1 for labels in results if labels[0].low_confidence)
+    write_text(out_path, "".join(lines))
     return len(items), low
+
+
+def _output_row(raw: dict, pid: str, labels) -> dict:
+    """The input line plus the passage label and, when it was split, its sentence spans."""
+    main, spans = labels[0], labels[1:]
+    row = dict(raw)
+    row.update({
+        "id": raw.get("id", pid),
+        "area": main.area,
+        "finding": main.finding,
+        "area_confidence": main.area_confidence,
+        "finding_confidence": main.finding_confidence,
+        "area_top3": [[c, p] for c, p in main.area_scores],
+        "finding_top3": [[c, p] for c, p in main.finding_scores],
+        "area2": main.area2,
+        "low_confidence": main.low_confidence,
+        "model_version": main.model_version,
+    })
+    if spans:
+        row["spans"] = [{"sentences": list(s.sentence_span), "text": s.text, "area": s.area, "finding": s.finding,
+                         "area_confidence": s.area_confidence, "finding_confidence": s.finding_confidence}
+                        for s in spans]
+    return row
 
 
 def evaluate_file(gold_file: str, model_dir: str | None = None, baseline: bool = True,

@@ -36,7 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import ReportError
+from .errors import ReportError, WorkspaceError
 from .files import (atomic_write, check_writable, copy_file, output_error, output_path, readable, remove_stale_temps,
                     write_text)
 from .model import Document
@@ -303,6 +303,10 @@ def run_batch(input_dir: str | Path, out_dir: str | Path, workers: int = 2, prog
         return _run(input_dir, out_dir, workers, progress or _Progress(), model_dir)
     except sqlite3.OperationalError as exc:
         raise _database_error(exc, out_dir / DB_FILE) from exc
+    except WorkspaceError as exc:  # opening the database on a full disk is not a damaged database
+        if isinstance(exc.__context__, sqlite3.OperationalError) and "full" in str(exc.__context__):
+            raise _database_error(exc.__context__, out_dir / DB_FILE) from exc
+        raise
     except OSError as exc:
         raise output_error(exc, exc.filename or out_dir) from exc
 
@@ -346,6 +350,10 @@ def _run(input_dir: Path, out_dir: Path, workers: int, progress: _Progress, mode
             if _outside(p, input_dir):
                 outcomes[name] = _fail(ws, name, None, f"{name}: là liên kết trỏ ra ngoài thư mục báo cáo nên không "
                                                        "được đọc — hãy chép chính tệp báo cáo vào thư mục")
+                continue
+            if not p.is_file():  # a named pipe or a device would block the reader forever
+                outcomes[name] = _fail(ws, name, None, f"{name}: không phải một tệp thông thường nên không được đọc — "
+                                                       "hãy chép báo cáo vào thư mục dưới dạng tệp Word/PDF")
                 continue
             try:
                 sha = file_sha256(p)
@@ -526,7 +534,7 @@ def choose_reports(files: Iterable, dates: dict[str, str | None], chosen: set[st
     for f in files:
         if f.status == "ok" and f.province and f.passages:
             groups.setdefault(f.province, []).append(f)
-    for province, group in groups.items():
+    for group in groups.values():
         group.sort(key=lambda f: (f.path in chosen, dates.get(f.sha256) or "", f.passages, f.path), reverse=True)
     return groups
 

@@ -126,11 +126,13 @@ def statements(pairs: Iterable[tuple[Passage, Label]]) -> list[Statement]:
 
 
 def select_reports(pairs: list[tuple[Passage, Label]], dates: dict[str, str | None],
-                   files: dict[str, str] | None = None) -> tuple[list[tuple[Passage, Label]], list[str]]:
-    """Keep only the newest report (metadata date) of each province; say which were set aside.
+                   files: dict[str, str] | None = None, preferred: set[str] = frozenset()
+                   ) -> tuple[list[tuple[Passage, Label]], list[str]]:
+    """Keep one report per province; say which were set aside.
 
-    ``dates`` maps a report's hash to its ISO date (None when unknown: older than any dated one).
-    Ties keep the report with more excerpts. Reports without a province are all kept.
+    A report in ``preferred`` (the editors' choice, see ``pipeline.run.current_reports``) wins;
+    then the newest by ``dates`` (hash -> ISO date; None when unknown: older than any dated one);
+    ties keep the report with more excerpts. Reports without a province are all kept.
     """
     docs: dict[str, Counter] = defaultdict(Counter)
     for passage, _ in pairs:
@@ -140,11 +142,14 @@ def select_reports(pairs: list[tuple[Passage, Label]], dates: dict[str, str | No
     notes: list[str] = []
     names = files or {}
     for province, counts in docs.items():
-        ranked = sorted(counts, key=lambda sha: (dates.get(sha) or "", counts[sha], sha), reverse=True)
+        ranked = sorted(counts, key=lambda sha: (sha in preferred, dates.get(sha) or "", counts[sha], sha),
+                        reverse=True)
         keep.add(ranked[0])
         if len(ranked) > 1:
             dropped = ", ".join(_report_name(sha, names, dates) for sha in ranked[1:])
-            notes.append(f"{province} có {len(ranked)} báo cáo: chỉ dùng báo cáo mới nhất "
+            newest = max(counts, key=lambda sha: (dates.get(sha) or "", counts[sha], sha))
+            which = "mới nhất" if ranked[0] == newest else "do Tổ biên tập chọn"
+            notes.append(f"{province} có {len(ranked)} báo cáo: chỉ dùng báo cáo {which} "
                          f"{_report_name(ranked[0], names, dates)}; không dùng {dropped}.")
     kept = [(p, lab) for p, lab in pairs if not p.province or p.doc_sha256 in keep]
     return kept, notes

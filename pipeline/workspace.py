@@ -261,8 +261,7 @@ class Workspace:
             ws._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise WorkspaceError(f"cơ sở dữ liệu không đọc được ({exc})", str(db_path),
-                                 "dùng một thư mục làm việc mới hoặc khôi phục bản sao lưu")
+            raise _database_error(exc, db_path) from exc
         except BaseException:
             conn.close()
             raise
@@ -685,6 +684,19 @@ def _locate(path: Path) -> tuple[Path, Path]:
     if path.suffix.lower() in (".db", ".sqlite", ".sqlite3"):
         return path.parent, path
     return path, path / DB_NAME
+
+
+def _database_error(exc: sqlite3.DatabaseError, db_path: Path) -> WorkspaceError:
+    """A full disk or a read-only folder is not a damaged database: say which it is."""
+    text = str(exc).lower()
+    if "full" in text:
+        return WorkspaceError("ổ đĩa đã đầy, không ghi được cơ sở dữ liệu", str(db_path),
+                              "hãy giải phóng dung lượng ổ đĩa rồi chạy lại; dữ liệu đã có vẫn nguyên vẹn")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return WorkspaceError("không mở được cơ sở dữ liệu để ghi (thư mục chỉ đọc hoặc thiếu quyền)", str(db_path),
+                              "hãy kiểm tra quyền ghi của thư mục kết quả, hoặc chọn thư mục khác bằng -o")
+    return WorkspaceError(f"cơ sở dữ liệu không đọc được ({exc})", str(db_path),
+                          "dùng một thư mục làm việc mới hoặc khôi phục bản sao lưu")
 
 
 def _busy_error(folder: Path) -> WorkspaceError:

@@ -240,6 +240,8 @@ def hostile_batch(root: Path) -> Batch:
     image_scan(inbox / "anh-chup-trang-2.png", "PNG")
     long_pdf(inbox / "500-trang.pdf")
     zip_bomb(inbox / "bom-nen.docx")
+    (inbox / "lien-ket-ra-ngoai.docx").symlink_to(s / "soc-trang-bc-tong-ket-pcmd-2016-2020.docx")
+    os.mkfifo(inbox / "ong-dan.docx")  # a named pipe: reading it would block forever
     return Batch(
         folder=inbox,
         good={apostrophe: "Hải Dương", "thư mục con/BC-399-yen-bai.docx": "Yên Bái",
@@ -256,7 +258,9 @@ def hostile_batch(root: Path) -> Batch:
              "anh-chup-trang-2.png": "tệp là ảnh PNG",
              "500-trang.pdf": "tệp PDF có 500 trang, vượt giới hạn 300 trang",
              "bom-nen.docx": "tệp nén bất thường",
-             "english-report.docx": "không phải tiếng Việt"},
+             "english-report.docx": "không phải tiếng Việt",
+             "lien-ket-ra-ngoai.docx": "là liên kết trỏ ra ngoài thư mục báo cáo nên không được đọc",
+             "ong-dan.docx": "không phải một tệp thông thường nên không được đọc"},
         superseded="hau-giang-ban-dau.docx", newer="hau-giang-ban-sua.docx",
         no_province="bao-cao-khong-ro-noi.docx", not_vietnamese="english-report.docx",
         formula="bao-cao-khong-ro-noi.docx", secret_file=root / "secret.txt",

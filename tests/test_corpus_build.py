@@ -10,7 +10,6 @@ import json
 import random
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 import pytest
 

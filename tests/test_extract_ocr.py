@@ -120,7 +120,7 @@ def test_misread_roman_section_numbers_are_renumbered_in_sequence():
     texts = ["IL KẾT QUẢ ĐẠT ĐƯỢC", "1. Công tác chỉ đạo", "H. ĐÁNH GIÁ CHUNG", "II. PHƯƠNG HƯỚNG",
              "IV. KIẾN NGHỊ", "Hà Nội là thủ đô", "I. Tuyên truyền"]
     blocks = [Block(kind=PARAGRAPH, text=t, ocr_confidence=90.0) for t in texts]
-    ocr.repair_roman_labels(blocks)
+    ocr.repair_ocr_labels(blocks)
     assert [b.text for b in blocks] == [
         "I. KẾT QUẢ ĐẠT ĐƯỢC", "1. Công tác chỉ đạo", "II. ĐÁNH GIÁ CHUNG", "III. PHƯƠNG HƯỚNG",
         "IV. KIẾN NGHỊ", "Hà Nội là thủ đô", "I. Tuyên truyền",  # not an upper-case heading: left alone
@@ -131,3 +131,60 @@ def test_a_label_followed_by_a_tab_stays_on_its_line():
     tsv = "\n".join([_TSV_HEADER, _word(1, 1, 1, 300, 200, 60, "II."), _word(1, 1, 2, 600, 200, 400, "TỒN"),
                      _word(1, 1, 3, 1020, 200, 300, "TẠI")])
     assert [ln.text for ln in ocr.tsv_lines(tsv, 0.24)] == ["II. TỒN TẠI"]
+
+
+def test_misread_decimal_heading_after_its_successor_is_renumbered():
+    from pipeline.model import PARAGRAPH, Block
+
+    texts = ["I. KẾT QUẢ", "3. Kiểm tra", "4. Chính sách", "3. Tác động kinh tế - xã hội", "1. Tổ chức hội nghị",
+             "2. In tờ rơi", "II. TỒN TẠI", "1. Tồn tại", "3. Trong năm đã kiểm tra 45 cơ sở."]
+    blocks = [Block(kind=PARAGRAPH, text=t, ocr_confidence=90.0) for t in texts]
+    ocr.repair_ocr_labels(blocks)
+    assert [b.text for b in blocks] == [
+        "I. KẾT QUẢ", "3. Kiểm tra", "4. Chính sách", "5. Tác động kinh tế - xã hội", "1. Tổ chức hội nghị",
+        "2. In tờ rơi", "II. TỒN TẠI", "1. Tồn tại", "3. Trong năm đã kiểm tra 45 cơ sở.",
+    ]
+
+
+def test_ruled_table_on_a_scan_is_rebuilt(doc):
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(tables) == 1 and tables[0].page == 2
+    assert tables[0].rows == fx.TABLE_ROWS[:4]  # the rest of the table is on page 3, not scanned
+    assert not any(b.text in ("2016", "210", "520") for b in doc.blocks)
+
+
+def test_rules_found_in_a_page_image_make_a_grid():
+    from PIL import Image, ImageDraw
+
+    from extractors.pdf import table_grids
+
+    image = Image.new("L", (1000, 800), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (100, 160, 220):
+        draw.line([(100, y), (900, y)], fill=0, width=3)
+    for x in (100, 400, 900):
+        draw.line([(x, 100), (x, 220)], fill=0, width=3)
+    draw.text((120, 120), "Nam 2020", fill=0)  # letters are never long enough to be rules
+    hs, vs = ocr.image_rulings(image, 0.5)
+    assert [round(y) for y, _, _ in hs] == [50, 80, 110]
+    assert [round(x) for x, _, _ in vs] == [50, 200, 450]
+    (bbox, grid), = table_grids(hs, vs, tol=5.0)
+    assert [tuple(round(v) for v in bbox)] == [(50, 50, 450, 110)]
+    assert [[tuple(round(v) for v in cell) for cell in row] for row in grid] == [
+        [(50, 50, 200, 80), (200, 50, 450, 80)], [(50, 80, 200, 110), (200, 80, 450, 110)],
+    ]
+
+
+def test_digits_read_as_capitals_and_seal_noise():
+    from pipeline.model import PARAGRAPH, Block
+
+    blocks = [Block(kind=PARAGRAPH, text=t, ocr_confidence=90.0)
+              for t in ["3. Công tác tuyên truyền", "A. Công tác kiểm tra, xử lý", "5, Thực hiện mô hình",
+                        "A. PHẦN MỞ ĐẦU", "IV.. PHƯƠNG HƯỚNG"]]
+    ocr.repair_ocr_labels(blocks)
+    assert [b.text for b in blocks] == ["3. Công tác tuyên truyền", "4. Công tác kiểm tra, xử lý", "5. Thực hiện mô hình",
+                                        "A. PHẦN MỞ ĐẦU", "IV. PHƯƠNG HƯỚNG"]
+    tsv = "\n".join([_TSV_HEADER, _word(1, 1, 1, 300, 200, 200, "ĐÚP", conf=6.0), _word(1, 1, 2, 520, 200, 80, "Ta",
+                     conf=20.0), _word(2, 1, 1, 300, 400, 30, "y", conf=55.0),
+                     _word(3, 1, 1, 300, 600, 200, "Lê", conf=88.0), _word(3, 1, 2, 520, 600, 200, "Văn")])
+    assert [ln.text for ln in ocr.tsv_lines(tsv, 0.24)] == ["Lê Văn"]

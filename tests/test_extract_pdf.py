@@ -147,3 +147,29 @@ def test_symbol_font_bullets_become_plain_bullets():
     assert _plain_bullet("\uf0b7 Tổ chức hội nghị", "ABCDEF+SymbolMT") == "• Tổ chức hội nghị"
     assert _plain_bullet("§ Kiểm tra cơ sở", "Wingdings-Regular") == "• Kiểm tra cơ sở"
     assert _plain_bullet("§ 3 Điều 5", "TimesNewRomanPSMT") == "§ 3 Điều 5"
+
+
+def test_rotated_pages_read_like_upright_ones(doc, reports, tmp_path):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(reports.pdf))
+    for page in pdf:
+        page.set_rotation(90)
+    pdf.save(tmp_path / "xoay.pdf")
+    pdf.close()
+    from extractors import extract_file
+
+    rotated = extract_file(tmp_path / "xoay.pdf")
+    assert [(b.number, b.text) for b in rotated.blocks if b.kind == HEADING] == \
+        [(b.number, b.text) for b in doc.blocks if b.kind == HEADING]
+    assert {b.text for b in rotated.blocks if b.role == "body"} == {b.text for b in doc.blocks if b.role == "body"}
+
+
+def test_font_names_tell_bold_and_legacy_encodings():
+    from extractors.pdf import _font_facts
+
+    assert _font_facts("ABCDEF+TimesNewRomanPS-BoldMT") == (True, None)
+    assert _font_facts("LiberationSerif") == (False, None)
+    assert _font_facts("QWERTY+.VnTime") == (False, "tcvn3")
+    assert _font_facts(".VnTimeH,Bold") == (True, "tcvn3h")
+    assert _font_facts("VNI-Times-Bold") == (True, "vni")

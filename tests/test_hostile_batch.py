@@ -91,8 +91,8 @@ def test_one_vietnamese_line_per_bad_file_in_the_processing_report(batch):
 def test_one_line_per_bad_file_in_the_summary(batch):
     built, out, proc = batch
     lines = proc.stdout.splitlines()
-    assert "  Tệp đã đọc                  10/20 (1 PDF, 9 Word)" in lines
-    assert "  Tệp lỗi hoặc bỏ qua         10" in lines
+    assert "  Tệp đã đọc                  10/22 (1 PDF, 9 Word)" in lines
+    assert "  Tệp lỗi hoặc bỏ qua         12" in lines
     for name, fragment in built.bad.items():
         mentions = [line for line in lines if name in line]
         assert len(mentions) == 1, (name, mentions)
@@ -171,7 +171,7 @@ def test_editors_assign_the_province_and_choose_the_report(batch, tmp_path):
     proc = run_cli(built.folder, mine)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
-    assert "  Đọc mới / dùng lại          0 / 20" in lines  # nothing is read again
+    assert "  Đọc mới / dùng lại          0 / 22" in lines  # nothing is read again
     rows = processing_rows(mine)
     assert rows[built.no_province]["Tỉnh/TP"] == "Điện Biên"
     assert rows[built.no_province]["Cảnh báo"] == "tỉnh do Tổ biên tập gán trong gan-tinh.xlsx"

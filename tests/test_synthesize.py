@@ -172,6 +172,10 @@ def test_only_the_newest_report_of_a_province_is_used():
     assert kept == [new]
     assert notes == ["Nghệ An có 2 báo cáo: chỉ dùng báo cáo mới nhất «nghe-an.docx» (ngày 15/07/2020); "
                      "không dùng «nghe-an-cu.pdf» (ngày 02/05/2020)."]
+    kept, notes = select_reports([old, new], {"a" * 64: "2020-05-02", "b" * 64: "2020-07-15"},
+                                 {"a" * 64: "nghe-an-cu.pdf", "b" * 64: "nghe-an.docx"}, preferred={"a" * 64})
+    assert kept == [old]
+    assert notes[0].startswith("Nghệ An có 2 báo cáo: chỉ dùng báo cáo do Tổ biên tập chọn «nghe-an-cu.pdf»")
 
 
 # --- the threshold, measured (see the module docstring of pipeline.synthesize) ---------------
