@@ -5,7 +5,10 @@ Each page is rendered in grey at OCR_DPI and handed to a `tesseract` process
 gives words with boxes and confidences; words become lines (in points, like the
 text-PDF lines) that the PDF backend joins into paragraphs, so a scan and its
 text PDF come out alike. Tesseract's page segmentation (psm 3) handles small
-skew; its text blocks are kept apart as paragraphs.
+skew; its text blocks are kept apart as paragraphs. Ruled tables are found in
+the image itself (long dark runs) and filled with the words inside each cell;
+specks, seals and signatures read as letters are dropped; section numbers that
+OCR misreads ("H." for "II.", "A." for "4.") are put back in sequence.
 """
 from __future__ import annotations
 
@@ -20,10 +23,13 @@ from pathlib import Path
 
 from pipeline.errors import ExtractionError
 from pipeline.layout import split_number
+from pipeline.model import TABLE, Block
 
-from .pdf import Line
+from .pdf import Line, table_grids
 
 OCR_DPI = 300  # the most we render at; a scan made at less is read at its own resolution
+MAX_RENDER_PX = 7000  # a page's longer side in pixels at most (A4 at 300 dpi is 3508): a poster-size
+# page would otherwise be rendered at gigabytes
 MIN_DPI = 200
 OCR_WORKERS = 2
 OCR_TIMEOUT = 300  # seconds per page
@@ -65,8 +71,11 @@ def _run_tesseract(binary: str, image: Path) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def tsv_lines(tsv: str, scale: float) -> list[Line]:
-    """Lines from Tesseract TSV; `scale` converts pixels to points."""
+def tsv_lines(tsv: str, scale: float, skip=None) -> list[Line]:
+    """Lines from Tesseract TSV; `scale` converts pixels to points.
+
+    `skip(x, y)` (points) leaves out words whose centre it accepts (those of a table).
+    """
     words: dict[tuple, list] = {}
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
@@ -77,6 +86,8 @@ def tsv_lines(tsv: str, scale: float) -> list[Line]:
             left, top, width, height = (int(c) for c in cols[6:10])
             conf = float(cols[10])
         except ValueError:
+            continue
+        if skip is not None and skip((left + width / 2) * scale, (top + height / 2) * scale):
             continue
         words.setdefault((block, par, line), []).append((left, top, width, height, conf, cols[11].strip()))
     lines: list[Line] = []
@@ -96,6 +107,11 @@ def tsv_lines(tsv: str, scale: float) -> list[Line]:
         runs.append((block, ws))
     runs.extend(_column_major(band))
     for block, ws in runs:
+        confs = [w[4] for w in ws if w[4] >= 0]
+        mean = sum(confs) / len(confs) if confs else 0.0
+        letters = sum(ch.isalnum() for w in ws for ch in w[5])
+        if (letters < 3 and mean < 70) or (letters < 12 and mean < 40):
+            continue  # specks, a seal or a signature read as text
         if re.fullmatch(r"[-_–—~=]{1,3}", ws[0][5]) and len(ws) > 1:
             ws = [(*ws[0][:5], "-"), *ws[1:]]  # a dash bullet, often read as "_" or "—"
             while len(ws) > 2 and re.fullmatch(r"[-_–—~=]{1,3}", ws[1][5]):
@@ -135,9 +151,10 @@ def _render_dpi(page) -> int:
             continue
         if right - left > 72:  # at least an inch wide
             best = max(best, width_px / ((right - left) / 72.0))
+    cap = MAX_RENDER_PX * 72.0 / max(page.get_size())
     if best <= 0:
-        return OCR_DPI
-    return int(min(OCR_DPI, max(MIN_DPI, round(best))))
+        return int(max(1, min(OCR_DPI, cap)))
+    return int(max(1, min(OCR_DPI, cap, max(MIN_DPI, round(best)))))
 
 
 def _column_major(band: list[list]) -> list:
@@ -149,11 +166,15 @@ def _column_major(band: list[list]) -> list:
     return out
 
 
-def ocr_pages(pdf, indices: list[int], path: Path) -> dict[int, tuple[list[Line], list[str]]]:
-    """OCR the given 0-based pages of an open pypdfium2 document: {index: (lines, warnings)}."""
+def ocr_pages(pdf, indices: list[int], path: Path) -> dict[int, tuple[list, list[str]]]:
+    """OCR the given 0-based pages of an open pypdfium2 document: {index: (items, warnings)}.
+
+    Items are Lines and, where the scan has ruled tables, TABLE blocks.
+    """
     binary = find_tesseract(path)
-    out: dict[int, tuple[list[Line], list[str]]] = {}
+    out: dict[int, tuple[list, list[str]]] = {}
     scales: dict[int, float] = {}
+    grids: dict[int, list] = {}
     with tempfile.TemporaryDirectory(prefix="tongket-ocr-") as tmp, ThreadPoolExecutor(OCR_WORKERS) as pool:
         futures = {}
         for index in indices:
@@ -162,42 +183,161 @@ def ocr_pages(pdf, indices: list[int], path: Path) -> dict[int, tuple[list[Line]
             scales[index] = 72.0 / dpi
             image = page.render(scale=dpi / 72.0, grayscale=True).to_pil()
             page.close()
+            hs, vs = image_rulings(image, scales[index])
+            grids[index] = table_grids(hs, vs, tol=5.0)
             target = Path(tmp) / f"page-{index + 1}.pgm"
             image.convert("L").save(target)
             futures[index] = pool.submit(_run_tesseract, binary, target)
         for index, future in futures.items():
-            lines = tsv_lines(future.result(), scales[index])
+            tsv = future.result()
+            lines = tsv_lines(tsv, scales[index], skip=_inside_any(grids[index]))
+            items = _place_tables(lines, _fill_grids(grids[index], tsv, scales[index]))
             warnings = []
             confs = [ln.confidence for ln in lines if ln.confidence is not None]
             mean = sum(confs) / len(confs) if confs else 0.0
-            if not lines:
+            if not items:
                 warnings.append(f"trang {index + 1} là ảnh quét nhưng không nhận dạng được chữ nào")
             elif mean < LOW_CONFIDENCE:
                 warnings.append(f"trang {index + 1} có chữ khó đọc (OCR {mean:.0f}%)")
-            out[index] = (lines, warnings)
+            out[index] = (items, warnings)
     return out
 
 
-# --- roman section numbers misread by OCR -------------------------------------
+# --- ruled tables on a scan ----------------------------------------------------
 
-_ROMAN_LIKE = re.compile(r"^([IVXLHTl1|]{1,4})[.,:;]?\s+(?=\S)")
+def image_rulings(image, scale: float) -> tuple[list, list]:
+    """Horizontal (y, x0, x1) and vertical (x, y0, y1) rules of a page image, in points.
+
+    A rule is a run of dark pixels far longer than any letter stroke; a slightly
+    skewed rule still gives long runs on a few neighbouring pixel rows.
+    """
+    import numpy as np
+
+    dark = np.asarray(image.convert("L")) < 150
+    height, width = dark.shape
+
+    def runs(mask, length: int) -> list[tuple[int, int, int]]:
+        """(row, first column, last column) of rows that hold a run of `length` dark pixels."""
+        total = np.zeros((mask.shape[0], mask.shape[1] + 1), dtype=np.int32)
+        np.cumsum(mask, axis=1, out=total[:, 1:])
+        full = (total[:, length:] - total[:, :-length]) >= int(length * 0.95)
+        found = []
+        for row in np.nonzero(full.any(axis=1))[0]:
+            cols = np.nonzero(full[row])[0]
+            found.append((int(row), int(cols[0]), int(cols[-1]) + length))
+        return found
+
+    def merge(found: list, gap: int = 6) -> list[list[float]]:
+        rules: list[list[float]] = []
+        for row, first, last in found:
+            if rules and row - rules[-1][3] <= gap:
+                rule = rules[-1]
+                rule[1], rule[2], rule[3] = min(rule[1], first), max(rule[2], last), row
+                rule[4] += row
+                rule[5] += 1
+            else:
+                rules.append([row, first, last, row, row, 1])
+        return rules
+
+    hs = merge(runs(dark, max(40, width // 15)))
+    vs = merge(runs(dark.T, max(40, int(0.35 * 72 / scale))))
+
+    def points(rules: list) -> list[tuple[float, float, float]]:
+        return [(r[4] / r[5] * scale, r[1] * scale, r[2] * scale) for r in rules]
+
+    return points(hs), points(vs)
+
+
+def _inside_any(grids: list):
+    boxes = [bbox for bbox, _ in grids]
+    if not boxes:
+        return None
+    return lambda x, y: any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+
+def _fill_grids(grids: list, tsv: str, scale: float) -> list[tuple[tuple, list[list[str]], float | None]]:
+    """Each grid's cells filled with the recognised words whose centre falls in them (and their confidence)."""
+    words = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) >= 12 and cols[0] == "5" and cols[11].strip():
+            try:
+                left, top, width, height = (int(c) for c in cols[6:10])
+                conf = float(cols[10])
+            except ValueError:
+                continue
+            order = tuple(int(c) for c in cols[2:6]) if all(c.isdigit() for c in cols[2:6]) else (0,)
+            words.append(((left + width / 2) * scale, (top + height / 2) * scale, order, cols[11].strip(), conf))
+    out = []
+    for bbox, grid in grids:
+        rows = []
+        for grid_row in grid:
+            row = []
+            for cell in grid_row:
+                if cell is None:
+                    row.append("")
+                    continue
+                inside = sorted((w for w in words if cell[0] <= w[0] <= cell[2] and cell[1] <= w[1] <= cell[3]),
+                                key=lambda w: w[2])  # Tesseract's reading order
+                row.append(" ".join(" ".join(w[3] for w in inside).replace("|", " ").split()))  # rules read as "|"
+            if any(row):
+                rows.append(row)
+        confs = [w[4] for w in words if bbox[0] <= w[0] <= bbox[2] and bbox[1] <= w[1] <= bbox[3] and w[4] >= 0]
+        if rows:
+            out.append((bbox, rows, round(sum(confs) / len(confs), 1) if confs else None))
+    return out
+
+
+def _place_tables(lines: list[Line], tables: list) -> list:
+    """Lines with each table block put before the first line below the table's top."""
+    items: list = list(lines)
+    for bbox, rows, confidence in sorted(tables, key=lambda t: t[0][1], reverse=True):
+        at = next((k for k, ln in enumerate(items) if isinstance(ln, Line) and ln.top > bbox[1]), len(items))
+        items.insert(at, Block(kind=TABLE, text="", rows=rows, ocr_confidence=confidence))
+    return items
+
+
+# --- section numbers misread by OCR -------------------------------------------
+
+_ROMAN_LIKE = re.compile(r"^([IVXLHTl1|]{1,4})[.,:;]*\s+(?=\S)")
 _ROMAN_VALUES = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 _CONFUSABLE = set("IHLlT1|")
+# A digit read as a look-alike capital, before a sentence-case heading: "A. Công tác kiểm tra".
+_LETTER_FOR_DIGIT = re.compile(r"^[ASBGTZ]\.\s+(?=(\S+))")
+# "3. Tác động của mại dâm": a short numbered line that does not end a sentence.
+_DECIMAL_HEADING = re.compile(r"^(\d{1,2})\.\s+(?=\S)(?!.*[.;:]$)(?=(?:\S+\s+){0,19}\S+$)")
 
 
-def repair_roman_labels(blocks: list) -> None:
-    """Renumber misread top-level section labels of OCR'd text in sequence.
+def repair_ocr_labels(blocks: list) -> None:
+    """Renumber misread section labels of OCR'd text in sequence.
 
-    Tesseract reads "II." as "H." or "IL" and "III." as "II."; a report's upper-case
-    section headings run I., II., III., ... so a label made of look-alike strokes
-    that breaks the sequence is replaced by the expected numeral.
+    Tesseract reads "II." as "H." or "IL", "III." as "II." and "5." as "3.". A report's
+    upper-case sections run I., II., III., ... so a label made of look-alike strokes
+    that breaks that sequence gets the expected numeral; inside a section, a heading-
+    shaped "3." right after "4." becomes "5." (a restart at "1." is left alone).
     """
     expected = 1
+    last_decimal = 0
     for block in blocks:
         if block.ocr_confidence is None or block.number:
             continue
+        comma = re.match(r"^(\d{1,2}),\s+(?=\S)", block.text)  # "5, Thực hiện mô hình"
+        if comma and _DECIMAL_HEADING.match(f"1. {block.text[comma.end():]}"):
+            block.text = f"{comma.group(1)}. {block.text[comma.end():]}"
+        letter = _LETTER_FOR_DIGIT.match(block.text)
+        if letter and last_decimal and any(c.islower() for c in letter.group(1)) \
+                and _DECIMAL_HEADING.match(f"1. {block.text[letter.end():]}"):
+            block.text = f"{last_decimal + 1}. {block.text[letter.end():]}"  # "A. Công tác" after "3."
+        decimal = _DECIMAL_HEADING.match(block.text)
+        if decimal:
+            value = int(decimal.group(1))
+            if 1 < value <= last_decimal:
+                value = last_decimal + 1
+                block.text = f"{value}. {block.text[decimal.end():]}"
+            last_decimal = value
+            continue
         match = _ROMAN_LIKE.match(block.text)
-        rest = block.text[match.end():] if match else ""
+        rest = block.text[match.end():].lstrip(".,:; ") if match else ""
         if not match or not rest.split()[0].isupper() or len(rest.split()[0]) < 2:
             continue
         token = match.group(1)
@@ -210,4 +350,8 @@ def repair_roman_labels(blocks: list) -> None:
             block.text = f"{_ROMAN_VALUES[expected - 1]}. {rest}"
             expected += 1
         elif value is not None and value > expected:
+            block.text = f"{token}. {rest}"
             expected = value + 1
+        else:
+            continue
+        last_decimal = 0

@@ -230,6 +230,7 @@ def _rulings(page, height: float) -> tuple[list, list]:
 
 
 def _cluster(values: list[float], tol: float = 2.5) -> list[float]:
+    """Positions closer than `tol` are one (a thick or doubled rule)."""
     out: list[float] = []
     for v in sorted(values):
         if out and v - out[-1] <= tol:
@@ -238,12 +239,15 @@ def _cluster(values: list[float], tol: float = 2.5) -> list[float]:
     return out
 
 
-def _tables(page, tpage: _TextPage, height: float) -> list[tuple[tuple[float, float, float, float], list[list[str]]]]:
-    """Ruled tables on a page: (bbox from the top, rows of cell texts)."""
-    hs, vs = _rulings(page, height)
+def table_grids(hs: list, vs: list, tol: float = 2.5) -> list[tuple[tuple, list[list]]]:
+    """Tables from ruling lines: (bbox, rows of cell boxes), boxes (left, top, right, bottom).
+
+    Rules whose extents touch form one table; a missing vertical rule inside a row
+    means a merged cell, whose spanned columns get None so that columns stay aligned.
+    A single framed box is not a table.
+    """
     if len(hs) < 2 or len(vs) < 2:
         return []
-    # Group rules into tables: rules whose extents touch belong together.
     rules = [("h", r) for r in hs] + [("v", r) for r in vs]
     boxes = [((r[1], r[0], r[2], r[0]) if k == "h" else (r[0], r[1], r[0], r[2])) for k, r in rules]
     parent = list(range(len(rules)))
@@ -257,34 +261,54 @@ def _tables(page, tpage: _TextPage, height: float) -> list[tuple[tuple[float, fl
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
             a, b = boxes[i], boxes[j]
-            if a[0] - 3 <= b[2] and b[0] - 3 <= a[2] and a[1] - 3 <= b[3] and b[1] - 3 <= a[3]:
+            if a[0] - tol <= b[2] and b[0] - tol <= a[2] and a[1] - tol <= b[3] and b[1] - tol <= a[3]:
                 parent[find(i)] = find(j)
     groups: dict[int, list] = {}
     for i, rule in enumerate(rules):
         groups.setdefault(find(i), []).append(rule)
     out = []
     for group in groups.values():
-        gh = [r for k, r in group if k == "h"]
         gv = [r for k, r in group if k == "v"]
-        ys, xs = _cluster([r[0] for r in gh]), _cluster([r[0] for r in gv])
+        ys = _cluster([r[0] for k, r in group if k == "h"], tol)
+        xs = _cluster([r[0] for r in gv], tol)
         if len(ys) < 2 or len(xs) < 2 or (len(ys) == 2 and len(xs) == 2):
-            continue  # not a grid, or a single framed box
+            continue
         rows = []
         for top, bottom in zip(ys, ys[1:]):
             mid_y = (top + bottom) / 2
-            row, cell_left = [], xs[0]
+            row: list = []
+            cell_left = xs[0]
             for k, right in enumerate(xs[1:], start=1):
-                boundary = k == len(xs) - 1 or any(abs(x - right) <= 2.5 and y0 - 2 <= mid_y <= y1 + 2 for x, y0, y1 in gv)
+                boundary = k == len(xs) - 1 or any(
+                    abs(x - right) <= tol and y0 - tol <= mid_y <= y1 + tol for x, y0, y1 in gv)
                 if not boundary:
                     continue
-                text = tpage.tp.get_text_bounded(cell_left + 1, height - bottom + 1, right - 1, height - top - 1)
-                row.append(" ".join(text.split()))
-                row.extend("" for x in xs[1:k] if cell_left < x < right)  # spanned columns stay aligned
+                row.append((cell_left, top, right, bottom))
+                row.extend(None for x in xs[1:k] if cell_left < x < right)
                 cell_left = right
-            if any(cell for cell in row):
+            rows.append(row)
+        out.append(((xs[0], ys[0], xs[-1], ys[-1]), rows))
+    return out
+
+
+def _tables(page, tpage: _TextPage, height: float) -> list[tuple[tuple[float, float, float, float], list[list[str]]]]:
+    """Ruled tables on a page: (bbox from the top, rows of cell texts)."""
+    out = []
+    for bbox, grid in table_grids(*_rulings(page, height)):
+        rows = []
+        for grid_row in grid:
+            row = []
+            for cell in grid_row:
+                if cell is None:
+                    row.append("")
+                    continue
+                left, top, right, bottom = cell
+                text = tpage.tp.get_text_bounded(left + 1, height - bottom + 1, right - 1, height - top - 1)
+                row.append(" ".join(text.split()))
+            if any(row):
                 rows.append(row)
         if rows:
-            out.append(((xs[0], ys[0], xs[-1], ys[-1]), rows))
+            out.append((bbox, rows))
     return out
 
 
@@ -325,7 +349,7 @@ def _starts_paragraph(prev: Line, cur: Line, pitch: float | None, left_edge: flo
     ocr = prev.confidence is not None
     if (abs(cur.size - prev.size) > (0.25 * size if ocr else 0.95)) or cur.bold != prev.bold:
         return True
-    if cur.group is not None and prev.group is not None and cur.group != prev.group:
+    if same_page and cur.group is not None and prev.group is not None and cur.group != prev.group:
         return True
     if same_page:
         step = cur.baseline - prev.baseline
@@ -511,12 +535,14 @@ class PdfBackend(Backend):
         for index in range(n):
             page = pdf[index]
             width, height = page.get_size()
+            if page.get_rotation() % 180 == 90:  # text positions are in the unrotated page's space
+                width, height = height, width
             content = PageContent(number=index + 1, width=width, height=height)
             textpage = page.get_textpage()
             tpage = _TextPage(textpage, height)
             text = textpage.get_text_range()
             if text_is_usable(text):
-                content.items = self._page_items(page, tpage, text, height)
+                content.items = self._page_items(page, tpage, text, height, page.get_rotation() != 0)
             elif _has_images(page) or text.strip():
                 scanned.append(index)
             textpage.close()
@@ -543,14 +569,17 @@ class PdfBackend(Backend):
         remove_running(pages)
         blocks, bold = join_lines(pages)
         if scanned:
-            from .ocr import repair_roman_labels
+            from .ocr import repair_ocr_labels
 
-            repair_roman_labels(blocks)
+            repair_ocr_labels(blocks)
         # OCR cannot see bold: layout then judges headings by their shape alone.
         return ReadResult(format=fmt, blocks=blocks, pages=n, warnings=warnings, bold=None if scanned else bold)
 
-    def _page_items(self, page, tpage: _TextPage, text: str, height: float) -> list:
-        lines = _reinsert_floating(_page_lines(tpage, text))
+    def _page_items(self, page, tpage: _TextPage, text: str, height: float, rotated: bool = False) -> list:
+        lines = _page_lines(tpage, text)
+        if rotated:  # pdfium's text order does not follow a rotated page: read it top to bottom
+            lines.sort(key=lambda ln: (round(ln.baseline), ln.x0))
+        lines = _reinsert_floating(_attach_labels(lines))
         tables = _tables(page, tpage, height)
         if not tables:
             return lines
@@ -569,6 +598,21 @@ class PdfBackend(Backend):
             if k not in placed:
                 items.append(Block(kind=TABLE, text="", rows=rows))
         return items
+
+
+def _attach_labels(lines: list[Line]) -> list[Line]:
+    """A numbering label printed as a line of its own ("I." then a tab) joins the words beside it."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and abs(prev.baseline - line.baseline) <= 2 and line.x0 > prev.x1
+                and split_number(prev.text + " x")[0] == prev.text):
+            prev.text = f"{prev.text} {line.text}"
+            prev.text_x0, prev.x1 = line.x0, line.x1
+            prev.bold = prev.bold and line.bold
+            continue
+        out.append(line)
+    return out
 
 
 def _reinsert_floating(lines: list[Line]) -> list[Line]:

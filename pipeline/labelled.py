@@ -40,32 +40,42 @@ class LabelledPassage:
         return json.dumps(data, ensure_ascii=False)
 
 
-def read_jsonl(path: str | Path, require_labels: bool = True) -> list[LabelledPassage]:
-    """Read a labelled JSONL file; a malformed line is a Vietnamese error naming it."""
+def read_json_lines(path: str | Path) -> list[tuple[int, dict]]:
+    """(line number, object) for each non-blank line; a malformed line is a Vietnamese error."""
     path = Path(path)
-    items: list[LabelledPassage] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise ReportError("không tìm thấy tệp", str(path), "kiểm tra lại đường dẫn")
     except UnicodeDecodeError:
         raise ReportError("tệp không phải văn bản UTF-8", str(path), "lưu lại tệp dạng JSON Lines UTF-8")
+    out = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             raw = json.loads(line)
-            item = LabelledPassage(
-                id=str(raw.get("id", number)),
-                text=unicodedata.normalize("NFC", str(raw.get("text") or "")),
-                area=str(raw.get("area") or ""),
-                finding=str(raw.get("finding") or ""),
-                area2=raw.get("area2") or None,
-                heading=unicodedata.normalize("NFC", str(raw.get("heading") or "")),
-            )
-        except (json.JSONDecodeError, AttributeError) as exc:
+            if not isinstance(raw, dict):
+                raise ValueError("không phải đối tượng")
+        except ValueError as exc:
             raise ReportError(f"dòng {number} không phải JSON hợp lệ ({exc})", str(path),
-                              "mỗi dòng phải là một đối tượng JSON")
+                              'mỗi dòng phải là một đối tượng JSON, ví dụ {"id": ..., "text": ...}')
+        out.append((number, raw))
+    return out
+
+
+def read_jsonl(path: str | Path, require_labels: bool = True) -> list[LabelledPassage]:
+    """Read a labelled JSONL file in the corpus schema."""
+    items: list[LabelledPassage] = []
+    for number, raw in read_json_lines(path):
+        item = LabelledPassage(
+            id=str(raw.get("id", number)),
+            text=unicodedata.normalize("NFC", str(raw.get("text") or "")),
+            area=str(raw.get("area") or ""),
+            finding=str(raw.get("finding") or ""),
+            area2=raw.get("area2") or None,
+            heading=unicodedata.normalize("NFC", str(raw.get("heading") or "")),
+        )
         if require_labels and not (item.area and item.finding):
             raise ReportError(f"dòng {number} thiếu nhãn area hoặc finding", str(path))
         items.append(item)

@@ -10,7 +10,7 @@ from .classify import Classifier
 from .errors import ReportError
 from .evaluate import KeywordBaseline, evaluate, format_report
 from .files import write_text
-from .labelled import read_jsonl
+from .labelled import read_json_lines, read_jsonl
 
 
 @lru_cache(maxsize=4)
@@ -20,23 +20,9 @@ def get_classifier(model_dir: str | None = None) -> Classifier:
 
 
 def _read_requests(path: Path) -> list[tuple[str, str, list[str], dict]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ReportError("không tìm thấy tệp", str(path), "kiểm tra lại đường dẫn")
-    except UnicodeDecodeError:
-        raise ReportError("tệp không phải văn bản UTF-8", str(path), "lưu lại tệp dạng JSON Lines UTF-8")
+    """(id, text, heading path, the raw line) for each line of a `tongket label` input."""
     items = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            if not isinstance(raw, dict):
-                raise ValueError("không phải đối tượng")
-        except ValueError as exc:
-            raise ReportError(f"dòng {number} không phải JSON hợp lệ ({exc})", str(path),
-                              'mỗi dòng phải có dạng {"id": ..., "text": ...}')
+    for number, raw in read_json_lines(path):
         text = unicodedata.normalize("NFC", str(raw.get("text") or ""))
         heading = raw.get("heading") or []
         headings = [heading] if isinstance(heading, str) else [str(h) for h in heading]

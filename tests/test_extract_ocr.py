@@ -188,3 +188,18 @@ def test_digits_read_as_capitals_and_seal_noise():
                      conf=20.0), _word(2, 1, 1, 300, 400, 30, "y", conf=55.0),
                      _word(3, 1, 1, 300, 600, 200, "Lê", conf=88.0), _word(3, 1, 2, 520, 600, 200, "Văn")])
     assert [ln.text for ln in ocr.tsv_lines(tsv, 0.24)] == ["Lê Văn"]
+
+
+def test_poster_size_page_is_rendered_at_a_capped_resolution(tmp_path):
+    """A 200-inch page at 300 dpi would need gigabytes; the render size is capped instead."""
+    import pypdfium2
+    from PIL import Image
+
+    from extractors.ocr import MAX_RENDER_PX, _render_dpi
+
+    path = tmp_path / "giant.pdf"
+    Image.new("L", (400, 400), 255).save(path, "PDF", resolution=2.0)  # 400 px at 2 dpi = 14,400 pt
+    page = pypdfium2.PdfDocument(str(path))[0]
+    dpi = _render_dpi(page)
+    assert dpi == int(MAX_RENDER_PX * 72 / 14400)
+    assert max(page.get_size()) * dpi / 72 <= MAX_RENDER_PX
