@@ -484,15 +484,17 @@ def _merge_split_tables(blocks: list[Block], bold: set[int]) -> tuple[list[Block
 _GOOD = re.compile(r"[\w\s.,;:!?()\[\]/%\"'“”‘’«»&+*=<>@#–—-]", re.U)
 
 
-def text_is_usable(text: str) -> bool:
-    """False for a page with (almost) no text, or a layer of garbage glyph codes."""
+def text_is_clean(text: str) -> bool:
+    """False for a layer of garbage glyph codes ("(cid:12)" runs, symbols instead of letters)."""
     visible = "".join(text.split())
-    if len(visible) < MIN_CHARS:
-        return False
     if text.count("(cid:") * 6 > len(visible) * 0.2:
         return False
-    good = len(_GOOD.findall(visible))
-    return good >= 0.8 * len(visible)
+    return len(_GOOD.findall(visible)) >= 0.8 * len(visible)
+
+
+def text_is_usable(text: str) -> bool:
+    """False for a page with (almost) no text, or a layer of garbage glyph codes."""
+    return len("".join(text.split())) >= MIN_CHARS and text_is_clean(text)
 
 
 # --- the backend ------------------------------------------------------------
@@ -541,7 +543,8 @@ class PdfBackend(Backend):
             textpage = page.get_textpage()
             tpage = _TextPage(textpage, height)
             text = textpage.get_text_range()
-            if text_is_usable(text):
+            short_page = text.strip() and not _has_images(page) and text_is_clean(text)
+            if text_is_usable(text) or short_page:  # a short last page (signature) is text, not a scan
                 content.items = self._page_items(page, tpage, text, height, page.get_rotation() != 0)
             elif _has_images(page) or text.strip():
                 scanned.append(index)

@@ -121,12 +121,26 @@ def corpus_build_cmd(out_dir, seed, provinces, split):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Nơi lưu mô hình (mặc định: mô hình đi kèm gói).")
 def train_cmd(with_corrections, workspace, out_dir):
     """Huấn luyện lại mô hình phân loại từ corpus/passages (và hiệu chỉnh của biên tập viên)."""
-    from .learning import train_model
+    from .labelled import load_split
+    from .learning import before_and_after, corrected_items, score_model, train_model
+    from .train import MODEL_DIR
 
+    target = Path(out_dir) if out_dir else MODEL_DIR
+    sets = {}
+    if with_corrections and workspace:
+        sets = {"dev": load_split("dev"), "đoạn đã hiệu chỉnh": corrected_items(workspace)}
+        sets = {name: items for name, items in sets.items() if items}
+    current = target if (target / "config.cfg").exists() else MODEL_DIR  # the model in use so far
+    before = ({name: score_model(current, items) for name, items in sets.items()}
+              if sets and (current / "config.cfg").exists() else {})
     meta = train_model(out_dir=out_dir, workspace=workspace if with_corrections else None,
                        require_workspace=with_corrections, log=click.echo)
     click.echo(f"Đã lưu mô hình phiên bản {meta['version']} (vòng tốt nhất {meta['best_epoch']}, "
                f"{meta['train_size']} đoạn huấn luyện) vào {meta['path']}")
+    if sets:
+        click.echo("Macro-F1 trước và sau khi học từ hiệu chỉnh (dev đã được dùng để huấn luyện lại, "
+                   "nên chỉ để so sánh):")
+        click.echo(before_and_after(before, {name: score_model(target, items) for name, items in sets.items()}))
 
 
 @main.command("label")

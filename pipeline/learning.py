@@ -5,11 +5,14 @@ is only read; corrections stay in it whatever happens to the model.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import ReportError
 from .labelled import LabelledPassage, load_split
 from .train import MODEL_DIR, train
+
+CORRECTION_WEIGHT = 3
 
 
 def _workspace_path(workspace: str) -> Path:
@@ -38,10 +41,33 @@ def train_model(out_dir: str | None = None, workspace: str | None = None, requir
     if workspace:
         extra = corrected_items(workspace)
         texts = {" ".join(e.text.lower().split()) for e in extra}
-        train_items = [t for t in train_items if " ".join(t.text.lower().split()) not in texts] + extra
+        # An editor's correction is in-domain and deliberate: it counts CORRECTION_WEIGHT times.
+        train_items = [t for t in train_items if " ".join(t.text.lower().split()) not in texts] + [
+            replace(e, id=f"{e.id}#{k}") for e in extra for k in range(CORRECTION_WEIGHT)]
         log(f"Gộp {len(extra)} đoạn đã được biên tập viên hiệu chỉnh vào dữ liệu huấn luyện.")
     log(f"Huấn luyện trên {len(train_items)} đoạn, chọn vòng tốt nhất trên {len(dev_items)} đoạn dev.")
     target = Path(out_dir) if out_dir else MODEL_DIR
     meta = train(train_items, dev_items, out_dir=target, log=log)
     meta["path"] = str(target)
     return meta
+
+
+def score_model(model_dir: str | Path, items: list[LabelledPassage]) -> tuple[float, float]:
+    """(area macro-F1, finding macro-F1) of a saved model on labelled items."""
+    from .classify import Classifier
+    from .evaluate import evaluate
+
+    clf = Classifier(model_dir)
+    results = clf.label_texts([(i.id, i.text, [i.heading] if i.heading else []) for i in items], split=False)
+    area, finding = evaluate(items, [(r[0].area, r[0].finding) for r in results], clf.taxonomy)
+    return area.macro_f1, finding.macro_f1
+
+
+def before_and_after(before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]]) -> str:
+    """A Vietnamese table of macro-F1 before and after retraining, per evaluation set."""
+    lines = [f"{'tập đánh giá':<28}{'trước (lĩnh vực / loại)':>26}{'sau (lĩnh vực / loại)':>26}"]
+    for name in after:
+        b = before.get(name)
+        was = f"{b[0]:.3f} / {b[1]:.3f}" if b else "—"
+        lines.append(f"{name:<28}{was:>26}{f'{after[name][0]:.3f} / {after[name][1]:.3f}':>26}")
+    return "\n".join(lines)

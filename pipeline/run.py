@@ -418,7 +418,7 @@ def _run(input_dir: Path, out_dir: Path, workers: int, progress: _Progress, mode
         duplicates = _flag_reports(summary_files, assignments)
         notices += _update_assignments(out_dir / ASSIGNMENTS, assignments, summary_files, duplicates)
         _pause("outputs")
-        outputs, written, output_notices = _write_outputs(ws, out_dir, summary_files, progress)
+        outputs, written, output_notices = _write_outputs(ws, out_dir, summary_files, progress, workers)
         notices += output_notices
         times["xuất kết quả"] = time.perf_counter() - t
 
@@ -651,11 +651,36 @@ def _protect_edited(out_dir: Path, state: dict, name: str) -> str | None:
     return f"{name} đã được sửa sau lần xuất trước; bản đó được giữ lại thành {keep.name}{hint}"
 
 
-def _write_outputs(ws, out_dir: Path, files: list[FileOutcome], progress) -> tuple[dict[str, str], bool, list[str]]:
-    from .coverage import coverage_matrix, write_heatmap
-    from .excerpts import write_excerpt_book
+def _write_documents(job: str, db_path: str, targets: dict[str, str]) -> str:
+    """One output job, in its own process: the big documents are written in parallel.
+    Each job opens the workspace read-only (WAL readers never block the run)."""
+    from .workspace import Workspace
+
+    with Workspace.open(db_path, readonly=True) as ws:
+        if job == WORKBOOK:
+            from .review import export_workbook
+
+            export_workbook(ws, targets[WORKBOOK])
+        elif job == EXCERPTS:
+            from .excerpts import write_excerpt_book
+
+            write_excerpt_book(ws, targets[EXCERPTS])
+        else:  # the heatmap, then the draft that embeds it
+            from .coverage import coverage_matrix, write_heatmap
+
+            write_heatmap(coverage_matrix(ws), targets[HEATMAP])
+            if DRAFT in targets:
+                from .draft import write_draft
+
+                atomic_write(targets[DRAFT], lambda tmp: write_draft(ws, tmp, heatmap=targets[HEATMAP]))
+    return job
+
+
+def _write_outputs(ws, out_dir: Path, files: list[FileOutcome], progress, workers: int = 2
+                   ) -> tuple[dict[str, str], bool, list[str]]:
+    import multiprocessing
+
     from .processing_report import write_processing_report
-    from .review import export_workbook
 
     state = _load_state(out_dir)
     fingerprint = _fingerprint(ws, files)
@@ -667,20 +692,21 @@ def _write_outputs(ws, out_dir: Path, files: list[FileOutcome], progress) -> tup
 
     notices = [n for n in (_protect_edited(out_dir, state, name) for name in names) if n]
     tick = progress.stage("Xuất kết quả", len(names))
-    export_workbook(ws, outputs[WORKBOOK])
-    tick()
-    write_excerpt_book(ws, outputs[EXCERPTS])
-    tick()
-    write_heatmap(coverage_matrix(ws), outputs[HEATMAP])
-    tick()
     write_processing_report(files, outputs[PROCESSING])
     tick()
-    if _has_draft():
-        from .draft import write_draft
-
-        heatmap = outputs[HEATMAP]
-        atomic_write(outputs[DRAFT], lambda tmp: write_draft(ws, tmp, heatmap=heatmap))
-        tick()
+    jobs = [HEATMAP, WORKBOOK, EXCERPTS]  # longest first
+    db_path = str(ws.db_path)
+    if workers <= 1:
+        for job in jobs:
+            _write_documents(job, db_path, outputs)
+            tick()
+    else:
+        # spawn, not fork: a forked child must not inherit the run's open SQLite connection
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+            for future in as_completed([pool.submit(_write_documents, job, db_path, outputs) for job in jobs]):
+                future.result()
+                tick()
     hashes = {n: file_sha256(out_dir / n) for n in names}
     write_text(out_dir / OUTPUT_STATE, json.dumps({"fingerprint": fingerprint, "hashes": hashes}))
     return outputs, True, notices

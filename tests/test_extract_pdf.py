@@ -173,3 +173,28 @@ def test_font_names_tell_bold_and_legacy_encodings():
     assert _font_facts("QWERTY+.VnTime") == (False, "tcvn3")
     assert _font_facts(".VnTimeH,Bold") == (True, "tcvn3h")
     assert _font_facts("VNI-Times-Bold") == (True, "vni")
+
+
+def test_a_short_text_page_is_not_sent_to_ocr(tmp_path):
+    """A last page holding only "Lưu: VT, VX." is text, not a scan: the report stays a text PDF."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from extractors import extract_file
+
+    path = tmp_path / "short-last-page.pdf"
+    body = ["Công tác kiểm tra các cơ sở kinh doanh dịch vụ được duy trì thường xuyên.",
+            "Đội kiểm tra liên ngành đã kiểm tra 326 lượt cơ sở trên địa bàn tỉnh."]
+    with PdfPages(path) as pdf:
+        for lines in (body, ["Lưu: VT, VX."]):
+            fig = plt.figure(figsize=(8.27, 11.69))
+            for i, line in enumerate(lines):
+                fig.text(0.1, 0.9 - 0.03 * i, line, fontsize=12)
+            pdf.savefig(fig)
+            plt.close(fig)
+    doc = extract_file(path)
+    assert (doc.format, doc.pages) == ("pdf", 2)
+    assert [b.text for b in doc.blocks if b.page == 2] == ["Lưu: VT, VX."]

@@ -35,7 +35,7 @@ def test_training_with_corrections_adds_them_and_keeps_the_workspace(tmp_path, m
     small = {name: load_split(name)[:60] for name in ("train", "dev")}
     monkeypatch.setattr(learning, "load_split", lambda name: small[name])
     meta = learning.train_model(out_dir=str(tmp_path / "model"), workspace=str(ws_path), log=lambda *a: None)
-    assert meta["train_size"] == 60 + 1 + 60  # train + corrections, then refit with dev
+    assert meta["train_size"] == 60 + 3 + 60  # train + the correction (weighted 3), then refit with dev
     assert (tmp_path / "model" / "config.cfg").exists()
     with Workspace.open(ws_path, readonly=True) as ws:
         assert [(c.field, c.new_value) for c in ws.corrections()] == [("area", "1.7"), ("finding", "ton_tai")]
@@ -45,3 +45,12 @@ def test_with_corrections_needs_a_workspace():
     result = CliRunner().invoke(main, ["train", "--with-corrections"])
     assert result.exit_code == 2
     assert "cần chỉ rõ không gian làm việc" in result.output
+
+
+def test_before_and_after_table_lists_every_set():
+    from pipeline.learning import before_and_after
+
+    table = before_and_after({"dev": (0.7, 0.8)}, {"dev": (0.72, 0.81), "đoạn đã hiệu chỉnh": (1.0, 1.0)})
+    lines = table.splitlines()
+    assert lines[1].split() == ["dev", "0.700", "/", "0.800", "0.720", "/", "0.810"]
+    assert lines[2].split() == ["đoạn", "đã", "hiệu", "chỉnh", "—", "1.000", "/", "1.000"]
