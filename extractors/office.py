@@ -160,7 +160,7 @@ def antiword_blocks(path: Path, antiword: str) -> list[Block]:
 
 
 class OfficeBackend(Backend):
-    """.doc, .odt, .rtf and Word's own HTML/XML flavours, converted to .docx first."""
+    """.doc, .odt, .rtf, web pages and Word's own HTML/XML flavours, converted to .docx first."""
 
     name = "office"
 
@@ -181,6 +181,8 @@ class OfficeBackend(Backend):
         lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if b"urn:schemas-microsoft-com:office:word" in lowered[:4096] or b"w:worddocument" in lowered[:4096]:
             return "doc"  # Word saved as web page (.doc/.htm) or Word 2003 XML
+        if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered[:1024]:
+            return "html"  # a web page, often saved with a .doc name by office software
         return None
 
     def can_read(self, path: Path, head: bytes) -> bool:
@@ -199,11 +201,13 @@ class OfficeBackend(Backend):
                 + ", hoặc mở tệp bằng Word và lưu thành .docx",
             )
         if soffice is not None:
-            suffix = {"doc": ".doc", "rtf": ".rtf", "odt": ".odt"}[fmt]
+            suffix = {"doc": ".doc", "rtf": ".rtf", "odt": ".odt", "html": ".html"}[fmt]
             if fmt == "doc" and path.suffix.lower() in (".htm", ".html", ".xml", ".mht"):
                 suffix = path.suffix.lower()
             with tempfile.TemporaryDirectory(prefix="tongket-convert-") as tmp:
-                out = convert_with_soffice(path, "docx", Path(tmp), soffice, suffix)
+                # a web page opens in Writer/Web, which needs the Word export filter named
+                target = "docx:MS Word 2007 XML" if fmt == "html" else "docx"
+                out = convert_with_soffice(path, target, Path(tmp), soffice, suffix)
                 if out.exists() and out.stat().st_size > 0:
                     return read_docx(out, fmt=fmt)
         if fmt == "doc" and antiword is not None:

@@ -20,7 +20,7 @@ HEADER = ["Tệp", "Trạng thái", "Định dạng", "Tỉnh/TP", "Số trang",
 WIDTHS = [40, 12, 12, 18, 9, 9, 12, 60, 70]
 STATUS_VI = {"ok": "đã xử lý", "failed": "lỗi", "skipped": "bỏ qua"}
 FORMAT_VI = {"docx": "Word", "doc": "Word 97-2003", "pdf": "PDF", "pdf-ocr": "PDF scan (OCR)",
-             "odt": "ODT", "rtf": "RTF", "image": "Ảnh scan (OCR)"}
+             "odt": "ODT", "rtf": "RTF", "html": "HTML", "image": "Ảnh scan (OCR)"}
 
 ASSIGN_SHEET = "Gán tỉnh"
 ASSIGN_HEADER = ["Tệp", "Tỉnh/TP tongket nhận ra", "Tỉnh/TP đúng (Tổ biên tập điền)",

@@ -73,3 +73,22 @@ def test_odt_without_libreoffice_names_the_missing_tool(reports, monkeypatch):
     with pytest.raises(ExtractionError) as err:
         extract_file(path)
     assert "tệp .odt cần LibreOffice (soffice) để đọc" in err.value.render()
+
+
+def test_a_web_page_saved_with_a_doc_name_is_read(tmp_path):
+    fx.require_tool("soffice")
+    path = tmp_path / "bao-cao.doc"
+    path.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
+        "<p>ỦY BAN NHÂN DÂN TỈNH NGHỆ AN</p><p>Số: 215/BC-UBND</p>"
+        "<p>Nghệ An, ngày 15 tháng 7 năm 2020</p><p><b>BÁO CÁO</b></p>"
+        "<p><b>Tổng kết 05 năm thực hiện Chương trình phòng, chống mại dâm giai đoạn 2016 - 2020</b></p>"
+        "<p><b>I. KẾT QUẢ ĐẠT ĐƯỢC</b></p>"
+        "<p>Đội kiểm tra liên ngành 178 đã kiểm tra 326 lượt cơ sở kinh doanh dịch vụ.</p></body></html>",
+        encoding="utf-8")
+    doc = extract_file(path)
+    assert doc.format == "html"
+    assert (doc.metadata.province, doc.metadata.doc_number, doc.metadata.date) == (
+        "Nghệ An", "215/BC-UBND", "2020-07-15")
+    assert doc.blocks[-1].text == "Đội kiểm tra liên ngành 178 đã kiểm tra 326 lượt cơ sở kinh doanh dịch vụ."
+    assert doc.blocks[-1].heading_path == ["I. KẾT QUẢ ĐẠT ĐƯỢC"]
