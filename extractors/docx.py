@@ -717,28 +717,25 @@ def _walk(container, reader: _Reader, result: ReadResult) -> None:
                 _walk(choice, reader, result)
 
 
-def _cells(tr) -> list:
+def _children(node, tag: str) -> list:
+    """Child elements with ``tag``, looking through content controls and custom XML wrappers."""
     out = []
-    for child in tr:
-        if child.tag == TC:
+    for child in node:
+        if child.tag == tag:
             out.append(child)
         elif child.tag in (SDT, _w("customXml")):
             inner = child.find(SDT_CONTENT) if child.tag == SDT else child
             if inner is not None:
-                out.extend(_cells(inner))
+                out.extend(_children(inner, tag))
     return out
+
+
+def _cells(tr) -> list:
+    return _children(tr, TC)
 
 
 def _rows(tbl) -> list:
-    out = []
-    for child in tbl:
-        if child.tag == TR:
-            out.append(child)
-        elif child.tag in (SDT, _w("customXml")):
-            inner = child.find(SDT_CONTENT) if child.tag == SDT else child
-            if inner is not None:
-                out.extend(_rows(inner))
-    return out
+    return _children(tbl, TR)
 
 
 def _cell_paragraphs(container, reader: _Reader) -> list[_Para]:

@@ -25,7 +25,7 @@ from pipeline.errors import ExtractionError
 from pipeline.layout import split_number
 from pipeline.model import TABLE, Block
 
-from .pdf import Line, table_grids
+from .pdf import Line, fill_grid, table_grids
 
 OCR_DPI = 300  # the most we render at; a scan made at less is read at its own resolution
 MAX_RENDER_PX = 7000  # a page's longer side in pixels at most (A4 at 300 dpi is 3508): a poster-size
@@ -268,20 +268,14 @@ def _fill_grids(grids: list, tsv: str, scale: float) -> list[tuple[tuple, list[l
                 continue
             order = tuple(int(c) for c in cols[2:6]) if all(c.isdigit() for c in cols[2:6]) else (0,)
             words.append(((left + width / 2) * scale, (top + height / 2) * scale, order, cols[11].strip(), conf))
+    def cell_text(cell) -> str:
+        inside = sorted((w for w in words if cell[0] <= w[0] <= cell[2] and cell[1] <= w[1] <= cell[3]),
+                        key=lambda w: w[2])  # Tesseract's reading order
+        return " ".join(" ".join(w[3] for w in inside).replace("|", " ").split())  # rules read as "|"
+
     out = []
     for bbox, grid in grids:
-        rows = []
-        for grid_row in grid:
-            row = []
-            for cell in grid_row:
-                if cell is None:
-                    row.append("")
-                    continue
-                inside = sorted((w for w in words if cell[0] <= w[0] <= cell[2] and cell[1] <= w[1] <= cell[3]),
-                                key=lambda w: w[2])  # Tesseract's reading order
-                row.append(" ".join(" ".join(w[3] for w in inside).replace("|", " ").split()))  # rules read as "|"
-            if any(row):
-                rows.append(row)
+        rows = fill_grid(grid, cell_text)
         confs = [w[4] for w in words if bbox[0] <= w[0] <= bbox[2] and bbox[1] <= w[1] <= bbox[3] and w[4] >= 0]
         if rows:
             out.append((bbox, rows, round(sum(confs) / len(confs), 1) if confs else None))

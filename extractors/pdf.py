@@ -293,23 +293,26 @@ def table_grids(hs: list, vs: list, tol: float = 2.5) -> list[tuple[tuple, list[
 
 def _tables(page, tpage: _TextPage, height: float) -> list[tuple[tuple[float, float, float, float], list[list[str]]]]:
     """Ruled tables on a page: (bbox from the top, rows of cell texts)."""
+    def cell_text(cell) -> str:
+        left, top, right, bottom = cell
+        return " ".join(tpage.tp.get_text_bounded(left + 1, height - bottom + 1, right - 1, height - top - 1).split())
+
     out = []
     for bbox, grid in table_grids(*_rulings(page, height)):
-        rows = []
-        for grid_row in grid:
-            row = []
-            for cell in grid_row:
-                if cell is None:
-                    row.append("")
-                    continue
-                left, top, right, bottom = cell
-                text = tpage.tp.get_text_bounded(left + 1, height - bottom + 1, right - 1, height - top - 1)
-                row.append(" ".join(text.split()))
-            if any(row):
-                rows.append(row)
+        rows = fill_grid(grid, cell_text)
         if rows:
             out.append((bbox, rows))
     return out
+
+
+def fill_grid(grid: list[list], cell_text) -> list[list[str]]:
+    """Rows of cell texts for a table grid (None = a merged-away cell); empty rows dropped."""
+    rows = []
+    for grid_row in grid:
+        row = [cell_text(cell) if cell is not None else "" for cell in grid_row]
+        if any(row):
+            rows.append(row)
+    return rows
 
 
 # --- running headers, footers, page numbers ---------------------------------
