@@ -9,7 +9,7 @@ Two segmentation modes, chosen per model in its config (see README, "Model choic
 - ``crf``: underthesea's CRF word segmenter, sentence by sentence;
 - ``lexicon``: greedy longest match over underthesea's own 72k-word dictionary
   plus the multi-syllable words its CRF found in tongket's training corpus
-  (saved with the model as ``tokenizer/lexicon.txt``). It agrees with the CRF on
+  (the whole list is saved with the model as ``tokenizer/lexicon.txt``). It agrees with the CRF on
   most domain words and is several times faster.
 
 Tokens are normalised for classification: lower case, multi-syllable words joined
@@ -142,17 +142,18 @@ class UnderthesseaTokenizer:
         self.vocab = vocab
         self.mode = mode
         self.lead_words = lead_words  # mark the first words: "Nguyên nhân…", "Đề nghị…" open findings
-        self.extra_words: list[str] = []  # corpus words added to the lexicon
+        # The lexicon mode's word list: underthesea's dictionary plus the corpus words, saved
+        # whole with the model so that loading reads one file (no dictionary unpickling).
         self._words: frozenset[str] | None = None
 
     def set_extra_words(self, words: list[str]) -> None:
-        self.extra_words = sorted(set(words))
-        self._words = None
+        """Add the corpus words to underthesea's dictionary (at training time)."""
+        self._words = base_lexicon() | frozenset(words)
 
     @property
     def words(self) -> frozenset[str]:
         if self._words is None:
-            self._words = base_lexicon() | frozenset(self.extra_words)
+            self._words = base_lexicon()
         return self._words
 
     def __call__(self, text: str) -> Doc:
@@ -160,23 +161,30 @@ class UnderthesseaTokenizer:
         words = [f"^{w}" for w in words[:self.lead_words]] + words
         return Doc(self.vocab, words=words, spaces=[True] * len(words))
 
-    # spaCy saves the tokenizer with the pipeline: its state is the corpus lexicon.
+    # spaCy saves the tokenizer with the pipeline: its state is the lexicon (lexicon mode only).
+    def _lines(self) -> str:
+        return "\n".join(sorted(self._words)) if self.mode == "lexicon" and self._words else ""
+
+    def _load_lines(self, text: str) -> None:
+        words = frozenset(w for w in text.splitlines() if w)
+        self._words = words or None
+
     def to_bytes(self, **kwargs) -> bytes:
-        return "\n".join(self.extra_words).encode("utf-8")
+        return self._lines().encode("utf-8")
 
     def from_bytes(self, data: bytes, **kwargs) -> "UnderthesseaTokenizer":
-        self.set_extra_words([w for w in data.decode("utf-8").splitlines() if w])
+        self._load_lines(data.decode("utf-8"))
         return self
 
     def to_disk(self, path, **kwargs) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "lexicon.txt").write_text("\n".join(self.extra_words) + "\n", encoding="utf-8")
+        (path / "lexicon.txt").write_text(self._lines() + "\n", encoding="utf-8")
 
     def from_disk(self, path, **kwargs) -> "UnderthesseaTokenizer":
         file = Path(path) / "lexicon.txt"
         if file.exists():
-            self.set_extra_words([w for w in file.read_text(encoding="utf-8").splitlines() if w])
+            self._load_lines(file.read_text(encoding="utf-8"))
         return self
 
 

@@ -168,6 +168,7 @@ def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
 def _save_atomically(nlp, out_dir: Path) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".model-", dir=out_dir.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the model ships to every user
     nlp.to_disk(tmp)
     if out_dir.exists():
         shutil.rmtree(out_dir)
