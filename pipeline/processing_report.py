@@ -35,7 +35,7 @@ def write_processing_report(files, out: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .review import _put as put
+    from .review import set_cell_value as put
 
     wb = Workbook()
     sheet = wb.active
@@ -114,7 +114,7 @@ def write_assignments(rows: list[Assignment], out: str | Path) -> Path:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .provinces import PROVINCES
-    from .review import _put as put
+    from .review import set_cell_value as put
 
     wb = Workbook()
     sheet = wb.active

@@ -123,7 +123,7 @@ def export_workbook(ws: Workspace, out: str | Path, taxonomy: Taxonomy | None = 
     return _save(wb, Path(out))
 
 
-def _put(cell, value) -> None:
+def set_cell_value(cell, value) -> None:
     """Assign a value; text that looks like a formula stays text."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -160,7 +160,7 @@ def _write_excerpts(sheet, rows: list[ExcerptRow], tax: Taxonomy, editable: bool
                 elif col >= 10:
                     cell.number_format = "@"
                 styles[col] = copy(cell._style)
-            _put(cell, value)
+            set_cell_value(cell, value)
     header_fill = PatternFill("solid", start_color="DDEBF7")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -217,7 +217,7 @@ def _write_meta(sheet, ws: Workspace, rows: list[ExcerptRow]) -> None:
         values = [r.key, r.state.area, r.state.finding, r.state.note,
                   EXCLUDED_MARK if r.state.excluded else None, _text_hash(r.text)]
         for col, value in enumerate(values, start=1):
-            _put(sheet.cell(row=row_number, column=col), value)
+            set_cell_value(sheet.cell(row=row_number, column=col), value)
     sheet.sheet_state = "veryHidden"
 
 
@@ -281,7 +281,7 @@ def _write_flagged(sheet, flagged) -> None:
                f"{item.flag}: {reason}"]
         for col, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_number, column=col)
-            _put(cell, value)
+            set_cell_value(cell, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for cell in sheet[1]:
         cell.font = Font(bold=True)

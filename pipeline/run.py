@@ -668,11 +668,10 @@ def _write_documents(job: str, db_path: str, targets: dict[str, str]) -> str:
         else:  # the heatmap, then the draft that embeds it
             from .coverage import coverage_matrix, write_heatmap
 
-            write_heatmap(coverage_matrix(ws), targets[HEATMAP])
-            if DRAFT in targets:
-                from .draft import write_draft
+            from .draft import write_draft
 
-                atomic_write(targets[DRAFT], lambda tmp: write_draft(ws, tmp, heatmap=targets[HEATMAP]))
+            write_heatmap(coverage_matrix(ws), targets[HEATMAP])
+            atomic_write(targets[DRAFT], lambda tmp: write_draft(ws, tmp, heatmap=targets[HEATMAP]))
     return job
 
 
@@ -684,7 +683,7 @@ def _write_outputs(ws, out_dir: Path, files: list[FileOutcome], progress, worker
 
     state = _load_state(out_dir)
     fingerprint = _fingerprint(ws, files)
-    names = [WORKBOOK, EXCERPTS, HEATMAP, PROCESSING] + ([DRAFT] if _has_draft() else [])
+    names = [WORKBOOK, EXCERPTS, HEATMAP, PROCESSING, DRAFT]
     outputs = {name: str(output_path(out_dir, name)) for name in names}
     if state.get("fingerprint") == fingerprint and all(
             (out_dir / n).exists() and file_sha256(out_dir / n) == state.get("hashes", {}).get(n) for n in names):
@@ -711,8 +710,3 @@ def _write_outputs(ws, out_dir: Path, files: list[FileOutcome], progress, worker
     write_text(out_dir / OUTPUT_STATE, json.dumps({"fingerprint": fingerprint, "hashes": hashes}))
     return outputs, True, notices
 
-
-def _has_draft() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("pipeline.draft") is not None

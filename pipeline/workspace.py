@@ -40,7 +40,6 @@ import os
 import re
 import sqlite3
 import time
-import unicodedata
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -189,24 +188,11 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-_TONE_OLD_STYLE = re.compile(r"([oOuU])([àáảãạèéẻẽẹỳýỷỹỵ])(?![^\W\d_])")
-_TONE_MARKS = {
-    "à": ("a", "\u0300"), "á": ("a", "\u0301"), "ả": ("a", "\u0309"), "ã": ("a", "\u0303"), "ạ": ("a", "\u0323"),
-    "è": ("e", "\u0300"), "é": ("e", "\u0301"), "ẻ": ("e", "\u0309"), "ẽ": ("e", "\u0303"), "ẹ": ("e", "\u0323"),
-    "ỳ": ("y", "\u0300"), "ý": ("y", "\u0301"), "ỷ": ("y", "\u0309"), "ỹ": ("y", "\u0303"), "ỵ": ("y", "\u0323"),
-}
-
-
-def _new_style_tone(match: re.Match) -> str:
-    vowel, toned = match.group(1), match.group(2)
-    base, mark = _TONE_MARKS[toned]
-    return unicodedata.normalize("NFC", vowel + mark) + base
-
-
 def normalise_text(text: str) -> str:
-    """The key passages are matched by: NFC, lower case, one tone style, words only."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = _TONE_OLD_STYLE.sub(_new_style_tone, text)
+    """The key passages are matched by: NFC, one tone style, lower case, words only."""
+    from .vietnamese import normalize_text
+
+    text = normalize_text(text, legacy=None).lower()
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
 
 
