@@ -5,6 +5,8 @@ editors' corrections are applied and excluded passages are left out. Times New R
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from .coverage import province_rank
@@ -82,12 +84,18 @@ def source_line(passage: Passage) -> str:
     return f"Nguồn: {passage.province or 'Chưa xác định tỉnh'} — {passage.source}, {location(passage)}"
 
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class _Appender:
-    """Adds paragraphs in constant time (python-docx's add_paragraph rescans the whole body)."""
+    """Adds paragraphs in constant time, writing the XML directly: python-docx's add_paragraph
+    rescans the whole body and its run.text setter walks the text character by character."""
 
     def __init__(self, book):
+        from docx.oxml.ns import qn
         from docx.text.paragraph import Paragraph
 
+        self._qn = qn
         self._paragraph = Paragraph
         self._body = book._body
         self._end = book.element.body.sectPr  # paragraphs go just before the section properties
@@ -95,15 +103,24 @@ class _Appender:
                            ("Heading 1", "Heading 2", "Heading 3", EXCERPT_STYLE, SOURCE_STYLE)}
 
     def __call__(self, text: str, style: str | None = None):
+        from lxml import etree
+
         from docx.oxml import OxmlElement
 
-        element = OxmlElement("w:p")
-        self._end.addprevious(element)
-        paragraph = self._paragraph(element, self._body)
+        qn = self._qn
+        p = OxmlElement("w:p")  # python-docx's element class; children made below inherit its lookup
         if style:
-            element.get_or_add_pPr().style = self._style_ids[style]
-        paragraph.add_run(text)
-        return paragraph
+            ppr = etree.SubElement(p, qn("w:pPr"))
+            etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), self._style_ids[style])
+        run = etree.SubElement(p, qn("w:r"))
+        for i, line in enumerate(_XML_ILLEGAL.sub("", text).split("\n")):
+            if i:
+                etree.SubElement(run, qn("w:br"))
+            t = etree.SubElement(run, qn("w:t"))
+            t.text = line
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        self._end.addprevious(p)
+        return self._paragraph(p, self._body)
 
 
 def _page_setup(book) -> None:
