@@ -1,8 +1,7 @@
-"""Vietnamese word segmentation (underthesea) registered as a spaCy tokenizer.
+"""Vietnamese word segmentation (underthesea) for classification and synthesis.
 
-spaCy's own Vietnamese tokenizer needs pyvi; tongket uses underthesea's CRF word
-segmenter instead and registers it under ``tongket.underthesea_tokenizer.v1`` so
-that a saved pipeline names it in its config and reloads it offline.
+The spaCy tokenizer built on it lives in ``pipeline.spacy_tokenizer`` (this module
+does not import spaCy, so synthesis and the baseline stay light).
 
 Two segmentation modes, chosen per model in its config (see README, "Model choice"):
 
@@ -21,10 +20,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-
-import spacy
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 MAX_WORD_SYLLABLES = 4
 _SYLLABLE = re.compile(r"\d+(?:[.,]\d+)*%?|\w+(?:-\w+)*|[^\w\s]")
@@ -85,6 +80,19 @@ def base_lexicon() -> frozenset[str]:
     return frozenset(normalize_text(w.lower(), legacy=None) for w in joblib.load(path) if " " in w)
 
 
+MODEL_LEXICON = Path(__file__).parent / "models" / "classifier" / "tokenizer" / "lexicon.txt"
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> frozenset[str]:
+    """The shipped model's lexicon (one text file, fast to read), else underthesea's dictionary."""
+    if MODEL_LEXICON.exists():
+        words = frozenset(w for w in MODEL_LEXICON.read_text(encoding="utf-8").splitlines() if w)
+        if words:
+            return words
+    return base_lexicon()
+
+
 def _segment_lexicon(line: str, words: frozenset[str]) -> list[str]:
     sylls = _SYLLABLE.findall(line.lower())
     out, i = [], 0
@@ -106,7 +114,7 @@ def segment(text: str, mode: str = "crf", lexicon: frozenset[str] | None = None)
     ``lexicon`` is the word list for the lexicon mode (default: underthesea's)."""
     from .vietnamese import normalize_text
 
-    lexicon = lexicon or base_lexicon()
+    lexicon = lexicon or default_lexicon()
     words: list[str] = []
     # one spelling for "hoà"/"hòa", NFD/NFC, odd spaces; legacy fonts are the extractors' job
     for line in normalize_text(text, legacy=None).splitlines():
@@ -133,67 +141,3 @@ def build_lexicon(texts: list[str]) -> list[str]:
                 if " " in token and not any(ch.isdigit() for ch in token) and len(token.split()) <= MAX_WORD_SYLLABLES:
                     found.add(token)
     return sorted(found - base_lexicon())
-
-
-class UnderthesseaTokenizer:
-    """Callable spaCy tokenizer: text -> Doc of normalised underthesea words."""
-
-    def __init__(self, vocab: Vocab, mode: str = "crf", lead_words: int = 0):
-        self.vocab = vocab
-        self.mode = mode
-        self.lead_words = lead_words  # mark the first words: "Nguyên nhân…", "Đề nghị…" open findings
-        # The lexicon mode's word list: underthesea's dictionary plus the corpus words, saved
-        # whole with the model so that loading reads one file (no dictionary unpickling).
-        self._words: frozenset[str] | None = None
-
-    def set_extra_words(self, words: list[str]) -> None:
-        """Add the corpus words to underthesea's dictionary (at training time)."""
-        self._words = base_lexicon() | frozenset(words)
-
-    @property
-    def words(self) -> frozenset[str]:
-        if self._words is None:
-            self._words = base_lexicon()
-        return self._words
-
-    def __call__(self, text: str) -> Doc:
-        words = segment(text, self.mode, self.words if self.mode == "lexicon" else None) or ["#empty"]
-        words = [f"^{w}" for w in words[:self.lead_words]] + words
-        return Doc(self.vocab, words=words, spaces=[True] * len(words))
-
-    # spaCy saves the tokenizer with the pipeline: its state is the lexicon (lexicon mode only).
-    def _lines(self) -> str:
-        return "\n".join(sorted(self._words)) if self.mode == "lexicon" and self._words else ""
-
-    def _load_lines(self, text: str) -> None:
-        words = frozenset(w for w in text.splitlines() if w)
-        self._words = words or None
-
-    def to_bytes(self, **kwargs) -> bytes:
-        return self._lines().encode("utf-8")
-
-    def from_bytes(self, data: bytes, **kwargs) -> "UnderthesseaTokenizer":
-        self._load_lines(data.decode("utf-8"))
-        return self
-
-    def to_disk(self, path, **kwargs) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "lexicon.txt").write_text(self._lines() + "\n", encoding="utf-8")
-
-    def from_disk(self, path, **kwargs) -> "UnderthesseaTokenizer":
-        file = Path(path) / "lexicon.txt"
-        if file.exists():
-            self._load_lines(file.read_text(encoding="utf-8"))
-        return self
-
-
-@spacy.registry.tokenizers("tongket.underthesea_tokenizer.v1")
-def create_underthesea_tokenizer(mode: str = "crf", lead_words: int = 0):
-    if mode not in ("crf", "lexicon"):
-        raise ValueError(f"unknown segmentation mode {mode!r}")
-
-    def make(nlp):
-        return UnderthesseaTokenizer(nlp.vocab, mode, lead_words)
-
-    return make

@@ -20,7 +20,8 @@ import spacy
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
-from .nlp import build_lexicon  # importing pipeline.nlp registers the tokenizer
+from . import spacy_tokenizer  # noqa: F401  (registers the tokenizer)
+from .nlp import build_lexicon
 from .labelled import LabelledPassage
 from .taxonomy import Taxonomy, load_taxonomy
 
