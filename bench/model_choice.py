@@ -12,21 +12,30 @@ import argparse
 import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from pipeline.labelled import load_split
 from pipeline.train import TrainConfig, train
 
-# Each candidate overrides the TrainConfig defaults (the chosen model: word unigrams over
-# the lexicon segmenter, the first two words marked, BOW architecture).
+# Each candidate overrides the TrainConfig defaults. The chosen model: the lexicon segmenter,
+# the first two words marked; area head on word counts plus normalised binary words (one
+# linear layer), finding head on normalised binary word uni+bigrams (pipeline.textcat_model);
+# each head keeps its best epoch.
 CANDIDATES = {
-    "chosen (1gram, lead2)": dict(),
-    "1gram, no lead": dict(lead_words=0),
-    "1gram, lead3": dict(lead_words=3),
-    "2gram, lead2": dict(ngram_size=2),
-    "3gram, lead2": dict(ngram_size=3),
+    "chosen (dual 1 / normbow 2)": dict(),
+    "bow 1 / bow 1 (before)": dict(area_architecture="bow", finding_architecture="bow", finding_ngrams=1),
+    "bow 1 / normbow 2": dict(area_architecture="bow"),
+    "bow 1 / normbow 1": dict(area_architecture="bow", finding_ngrams=1),
+    "bow 2 / normbow 2": dict(area_architecture="bow", area_ngrams=2),
+    "normbow 1 / normbow 2": dict(area_architecture="normbow"),
+    "normbow 2 / normbow 2": dict(area_architecture="normbow", area_ngrams=2),
+    "dual 2 / normbow 2": dict(area_ngrams=2),
+    "L2 weight decay 1e-3": dict(l2=1e-3),
+    "L2 weight decay 1e-2": dict(l2=1e-2),
+    "no lead words": dict(lead_words=0),
+    "lead words 3": dict(lead_words=3),
     "crf segmenter": dict(segmenter="crf"),
-    "dropout 0.4": dict(dropout=0.4),
-    "ensemble (bow+cnn)": dict(architecture="ensemble"),
+    "ensemble (bow+cnn) / normbow 2": dict(area_architecture="ensemble"),
 }
 
 
@@ -36,32 +45,26 @@ def main() -> None:
     args = ap.parse_args()
     train_items, dev_items = load_split("train"), load_split("dev")
     print(f"train {len(train_items)}, dev {len(dev_items)}")
-    print(f"{'cấu hình':<24}{'F1 lĩnh vực':>12}{'F1 loại':>9}{'vòng':>6}{'đoạn/s':>9}")
+    print(f"{'cấu hình':<32}{'F1 lĩnh vực':>12}{'F1 loại':>9}{'vòng':>7}{'đoạn/s':>9}")
     for name, overrides in CANDIDATES.items():
         if args.only and name not in args.only:
             continue
         cfg = replace(TrainConfig(), refit=False, **overrides)
         with tempfile.TemporaryDirectory() as tmp:
-            best = {}
-
-            def log(line, best=best):
-                if "dev macro-F1" in line:
-                    a = float(line.split("lĩnh vực ")[1].split(",")[0])
-                    f = float(line.rsplit("loại ", 1)[1])
-                    if a + f > best.get("sum", -1):
-                        best.update(sum=a + f, a=a, f=f)
-
-            meta = train(train_items, dev_items, out_dir=__import__("pathlib").Path(tmp) / "m", cfg=cfg, log=log)
+            meta = train(train_items, dev_items, out_dir=Path(tmp) / "m", cfg=cfg,
+                         log=lambda line: None)
             from pipeline.classify import Classifier
             from pipeline.nlp import _segment_sentence
 
-            clf = Classifier(__import__("pathlib").Path(tmp) / "m")
+            clf = Classifier(Path(tmp) / "m")
             texts = [f"{it.text} ({i})" for i, it in enumerate(dev_items * 2)]
             _segment_sentence.cache_clear()
             t = time.perf_counter()
             clf.label_texts([(str(i), t_, []) for i, t_ in enumerate(texts)])
             speed = len(texts) / (time.perf_counter() - t)
-        print(f"{name:<24}{best['a']:12.3f}{best['f']:9.3f}{meta['best_epoch']:6d}{speed:9.0f}", flush=True)
+        epochs = f"{meta['best_epoch']['area']}/{meta['best_epoch']['finding']}"
+        print(f"{name:<32}{meta['dev_macro_f1']['area']:12.3f}{meta['dev_macro_f1']['finding']:9.3f}"
+              f"{epochs:>7}{speed:9.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ class Classifier:
     def __init__(self, model_dir: str | Path | None = None, taxonomy: Taxonomy | None = None):
         import spacy
 
-        from . import spacy_tokenizer  # noqa: F401  (registers the tokenizer before loading)
+        from . import spacy_tokenizer, textcat_model  # noqa: F401  (registered before loading)
 
         self.model_dir = Path(model_dir or MODEL_DIR)
         if not (self.model_dir / "config.cfg").exists():

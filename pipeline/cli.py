@@ -135,7 +135,9 @@ def train_cmd(with_corrections, workspace, out_dir):
               if sets and (current / "config.cfg").exists() else {})
     meta = train_model(out_dir=out_dir, workspace=workspace if with_corrections else None,
                        require_workspace=with_corrections, log=click.echo)
-    click.echo(f"Đã lưu mô hình phiên bản {meta['version']} (vòng tốt nhất {meta['best_epoch']}, "
+    epochs = meta["best_epoch"]
+    click.echo(f"Đã lưu mô hình phiên bản {meta['version']} (vòng tốt nhất: lĩnh vực {epochs['area']}, "
+               f"loại {epochs['finding']}; "
                f"{meta['train_size']} đoạn huấn luyện) vào {meta['path']}")
     if sets:
         click.echo("Macro-F1 trước và sau khi học từ hiệu chỉnh (dev đã được dùng để huấn luyện lại, "

@@ -4,7 +4,8 @@ One spaCy pipeline, two exclusive text classifiers named ``area`` and ``finding`
 over the underthesea tokenizer. Each head is updated only with its own labels
 (spaCy's textcat validates that one label per example is positive, so the two
 heads cannot share one Example). Training is seeded and ordered, so the same
-corpus gives the same model; the best epoch on the dev split is kept.
+corpus gives the same model; each head keeps its best epoch on the dev split, and the
+two heads may use different architectures (chosen by measurement, README "Model choice").
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import spacy
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
-from . import spacy_tokenizer  # noqa: F401  (registers the tokenizer)
+from . import spacy_tokenizer, textcat_model  # noqa: F401  (register the tokenizer and the architecture)
 from .nlp import build_lexicon
 from .labelled import LabelledPassage
 from .taxonomy import Taxonomy, load_taxonomy
@@ -35,11 +36,16 @@ class TrainConfig:
 
     segmenter: str = "lexicon"  # "crf" or "lexicon" (see pipeline/nlp.py)
     lead_words: int = 2  # the first words of a passage also count as "^word" features
-    architecture: str = "bow"  # "bow" (linear n-grams) or "ensemble" (n-grams + CNN)
+    # Per head: "bow" (spaCy's n-gram counts), "normbow" (normalised binary n-grams),
+    # "dual" (both, one linear layer; see pipeline.textcat_model) or "ensemble" (bow + CNN).
+    area_architecture: str = "dual"
+    area_ngrams: int = 1
+    finding_architecture: str = "normbow"
+    finding_ngrams: int = 2
     width: int = 64  # ensemble only: CNN width
-    ngram_size: int = 1
     hash_length: int = 2**17
-    epochs: int = 14
+    epochs: int = 30  # at most; each head stops after `patience` epochs without a better dev score
+    patience: int = 6
     batch_size: int = 16
     dropout: float = 0.2
     learn_rate: float = 0.002
@@ -49,22 +55,20 @@ class TrainConfig:
     extra: dict = field(default_factory=dict)
 
 
-def build_pipeline(taxonomy: Taxonomy, cfg: TrainConfig):
-    nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {
-        "@tokenizers": "tongket.underthesea_tokenizer.v1", "mode": cfg.segmenter,
-        "lead_words": cfg.lead_words}}})
-    model = {
-        "@architectures": "spacy.TextCatBOW.v3",
-        "exclusive_classes": True,
-        "ngram_size": cfg.ngram_size,
-        "no_output_layer": False,
-        "length": cfg.hash_length,
-    }
-    if cfg.architecture == "ensemble":
-        bow = dict(model, no_output_layer=True)  # TextCatEnsemble adds its own output layer
-        model = {
+def _textcat_model(architecture: str, ngrams: int, cfg: TrainConfig) -> dict:
+    bow = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": ngrams,
+           "no_output_layer": False, "length": cfg.hash_length}
+    if architecture == "bow":
+        return bow
+    if architecture == "normbow":
+        return {"@architectures": "tongket.TextCatNormBOW.v1", "ngram_size": ngrams,
+                "length": cfg.hash_length}
+    if architecture == "dual":
+        return {"@architectures": "tongket.TextCatDualBOW.v1", "ngram_size": ngrams, "length": cfg.hash_length}
+    if architecture == "ensemble":
+        return {
             "@architectures": "spacy.TextCatEnsemble.v2",
-            "linear_model": bow,
+            "linear_model": dict(bow, no_output_layer=True),  # the ensemble adds its own output layer
             "tok2vec": {
                 "@architectures": "spacy.Tok2Vec.v2",
                 "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": cfg.width,
@@ -74,7 +78,17 @@ def build_pipeline(taxonomy: Taxonomy, cfg: TrainConfig):
                            "window_size": 1, "maxout_pieces": 3, "depth": 2},
             },
         }
-    for head, labels in (("area", taxonomy.area_codes), ("finding", taxonomy.finding_codes)):
+    raise ValueError(f"unknown architecture {architecture!r}")
+
+
+def build_pipeline(taxonomy: Taxonomy, cfg: TrainConfig):
+    nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {
+        "@tokenizers": "tongket.underthesea_tokenizer.v1", "mode": cfg.segmenter,
+        "lead_words": cfg.lead_words}}})
+    heads = (("area", taxonomy.area_codes, cfg.area_architecture, cfg.area_ngrams),
+             ("finding", taxonomy.finding_codes, cfg.finding_architecture, cfg.finding_ngrams))
+    for head, labels, architecture, ngrams in heads:
+        model = _textcat_model(architecture, ngrams, cfg)
         nlp.add_pipe("textcat", name=head, config={"model": model, "threshold": 0.0})
         # Fixed label sets: otherwise each head would infer all labels from the examples.
         nlp.config["initialize"]["components"][head] = {"labels": list(labels)}
@@ -101,9 +115,10 @@ def corpus_fingerprint(items: list[LabelledPassage], cfg: TrainConfig) -> str:
     return digest.hexdigest()[:10]
 
 
-def _fit(items: list[LabelledPassage], cfg: TrainConfig, taxonomy: Taxonomy, epochs: int,
+def _fit(items: list[LabelledPassage], cfg: TrainConfig, taxonomy: Taxonomy, epochs: dict[str, int],
          dev_items: list[LabelledPassage] = (), log=print):
-    """Train a fresh pipeline; with dev items, keep the best epoch. Returns (nlp, epoch, dev scores)."""
+    """Train a fresh pipeline, each head for its own number of epochs; with dev items, keep
+    each head's best epoch. Returns (nlp, best epoch per head, dev scores per head)."""
     from .evaluate import macro_f1
 
     fix_random_seed(cfg.seed)
@@ -117,31 +132,36 @@ def _fit(items: list[LabelledPassage], cfg: TrainConfig, taxonomy: Taxonomy, epo
     optimizer.L2 = cfg.l2
     rng = random.Random(cfg.seed)
     order = list(range(len(items)))
-    best = (-1.0, None, epochs, {})
+    best = {head: (-1.0, None, 0 if dev_items else epochs[head]) for head in HEADS}  # (dev F1, bytes, epoch)
     dev_texts = [it.text for it in dev_items]
-    for epoch in range(1, epochs + 1):
+    scored = [i for i, it in enumerate(dev_items) if it.finding != "khac"]  # situations' area is not scored
+    for epoch in range(1, max(epochs.values()) + 1):
         rng.shuffle(order)
         losses: dict[str, float] = {}
+        training = [h for h in HEADS if epoch <= epochs[h] and epoch - best[h][2] <= cfg.patience]
+        if not training:
+            break
         for batch in minibatch(order, size=cfg.batch_size):
-            for head in HEADS:
-                other = [h for h in HEADS if h != head]
+            for head in training:
                 nlp.update([examples[head][i] for i in batch], sgd=optimizer, drop=cfg.dropout,
-                           losses=losses, exclude=other)
+                           losses=losses, exclude=[h for h in HEADS if h != head])
         if not dev_items:
             continue
         docs = list(nlp.pipe(dev_texts))
         area_pred = [max(taxonomy.area_codes, key=lambda c: d.cats[c]) for d in docs]
         find_pred = [max(taxonomy.finding_codes, key=lambda c: d.cats[c]) for d in docs]
-        scored = [i for i, it in enumerate(dev_items) if it.finding != "khac"]
-        f_area = macro_f1([dev_items[i].area for i in scored], [area_pred[i] for i in scored])
-        f_find = macro_f1([it.finding for it in dev_items], find_pred)
+        f1 = {"area": macro_f1([dev_items[i].area for i in scored], [area_pred[i] for i in scored]),
+              "finding": macro_f1([it.finding for it in dev_items], find_pred)}
         log(f"  vòng {epoch:2d}: mất mát {losses.get('area', 0):.2f}/{losses.get('finding', 0):.2f}"
-            f" — dev macro-F1 lĩnh vực {f_area:.3f}, loại {f_find:.3f}")
-        if f_area + f_find > best[0]:
-            best = (f_area + f_find, nlp.to_bytes(), epoch, {"area": round(f_area, 4), "finding": round(f_find, 4)})
-    if best[1] is not None:
-        nlp.from_bytes(best[1])
-    return nlp, best[2], best[3]
+            f" — dev macro-F1 lĩnh vực {f1['area']:.3f}, loại {f1['finding']:.3f}")
+        for head in training:
+            if f1[head] > best[head][0]:
+                best[head] = (f1[head], nlp.get_pipe(head).to_bytes(exclude=["vocab"]), epoch)
+    for head, (_, data, _) in best.items():
+        if data is not None:
+            nlp.get_pipe(head).from_bytes(data, exclude=["vocab"])
+    return (nlp, {h: best[h][2] for h in HEADS},
+            {h: round(best[h][0], 4) for h in HEADS if best[h][1] is not None})
 
 
 def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
@@ -151,11 +171,13 @@ def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
     many epochs; save to out_dir. The dev scores reported are those of the choosing run."""
     cfg = cfg or TrainConfig()
     taxonomy = taxonomy or load_taxonomy()
-    nlp, best_epoch, dev_scores = _fit(train_items, cfg, taxonomy, cfg.epochs, dev_items, log)
+    nlp, best_epoch, dev_scores = _fit(train_items, cfg, taxonomy, dict.fromkeys(HEADS, cfg.epochs),
+                                       dev_items, log)
     used = train_items
     if cfg.refit and dev_items:
         used = train_items + dev_items
-        log(f"Huấn luyện lại trên train + dev ({len(used)} đoạn) với {best_epoch} vòng.")
+        log(f"Huấn luyện lại trên train + dev ({len(used)} đoạn): lĩnh vực {best_epoch['area']} vòng, "
+            f"loại {best_epoch['finding']} vòng.")
         nlp, _, _ = _fit(used, cfg, taxonomy, best_epoch, (), log)
     version = f"{taxonomy.cycle.get('id', 'x')}-{corpus_fingerprint(used, cfg)}"
     meta = {"version": version, "best_epoch": best_epoch, "train_size": len(used),
