@@ -6,6 +6,7 @@ without a traceback.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -349,5 +350,29 @@ def status_cmd(workspace):
 
 
 
+def entry() -> None:
+    """The ``tongket`` command: ``main`` in a process of its own. It ends with the exit handlers
+    (worker processes joined, their queues released) but without the interpreter's teardown:
+    freeing the language models and libraries a run loaded took more than half a second, and
+    every file and database is closed by then."""
+    import atexit
+
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

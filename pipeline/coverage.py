@@ -52,101 +52,54 @@ def coverage_matrix(ws: Workspace, taxonomy: Taxonomy | None = None) -> Coverage
     return Coverage(counts, missing, skipped)
 
 
-def write_coverage_sheet(wb, coverage: Coverage, taxonomy: Taxonomy, title: str = "Bao phủ"):
-    """Add the province x area matrix as a sheet of an openpyxl workbook."""
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    sheet = wb.create_sheet(title)
+def write_coverage_sheet(book, coverage: Coverage, taxonomy: Taxonomy, title: str = "Bao phủ"):
+    """Add the province x area matrix as a sheet of an xlsxwriter workbook; returns the sheet."""
+    sheet = book.add_worksheet(title)
     header = ["Tỉnh/TP"] + [f"{a.code}\n{a.short or a.name}" for a in taxonomy.areas] + ["Tổng", "Ghi chú"]
-    sheet.append(header)
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "align": "center"})
+    grey = book.add_format({"bg_color": "#D9D9D9", "pattern": 1})
+    for col, text in enumerate(header):
+        sheet.write_string(0, col, text, bold)
     missing = set(coverage.missing)
-    grey = PatternFill("solid", start_color="D9D9D9")
-    for province, row in coverage.counts.items():
+    row = 0
+    for row, (province, counts) in enumerate(coverage.counts.items(), start=1):
         if province in missing:
             note = MISSING_NOTE
         elif coverage.skipped.get(province):
             note = "Không có: " + ", ".join(coverage.skipped[province])
         else:
             note = ""
-        sheet.append([province, *row.values(), sum(row.values()), note])
-        if province in missing:
-            for cell in sheet[sheet.max_row]:
-                cell.fill = grey
-    last_col = get_column_letter(len(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
-    sheet.row_dimensions[1].height = 60
-    sheet.column_dimensions["A"].width = 24
-    for i in range(2, len(header) - 1):
-        sheet.column_dimensions[get_column_letter(i)].width = 12
-    sheet.column_dimensions[get_column_letter(len(header) - 1)].width = 8
-    sheet.column_dimensions[last_col].width = 40
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{last_col}{sheet.max_row}"
-    if sheet.max_row > 1:
-        area_end = get_column_letter(len(taxonomy.areas) + 1)
-        sheet.conditional_formatting.add(
-            f"B2:{area_end}{sheet.max_row}",
-            ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
-                           end_type="max", end_color="4F81BD"))
+        fill = grey if province in missing else None
+        sheet.write_string(row, 0, province, fill)
+        for col, value in enumerate([*counts.values(), sum(counts.values())], start=1):
+            sheet.write_number(row, col, value, fill)
+        if note:
+            sheet.write_string(row, len(header) - 1, note, fill)
+        elif fill:
+            sheet.write_blank(row, len(header) - 1, None, fill)
+    sheet.set_row(0, 60)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, len(header) - 3, 12)
+    sheet.set_column(len(header) - 2, len(header) - 2, 8)
+    sheet.set_column(len(header) - 1, len(header) - 1, 40)
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, row, len(header) - 1)
+    if row:
+        sheet.conditional_format(1, 1, row, len(taxonomy.areas), {
+            "type": "2_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
+            "max_type": "max", "max_color": "#4F81BD"})
     return sheet
 
 
 def write_heatmap(coverage: Coverage, out: str | Path, taxonomy: Taxonomy | None = None) -> Path:
-    """Draw the matrix as a PNG (one row per province, one column per area)."""
-    import numpy as np
-    from matplotlib import rc_context
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
+    """Draw the matrix as a PNG (one row per province, one column per area; see ``heatmap``)."""
+    from .files import atomic_write
+    from .heatmap import draw
 
     tax = taxonomy or load_taxonomy()
-    provinces = list(coverage.counts)
     missing = set(coverage.missing)
-    data = np.ma.masked_array(
-        [[coverage.counts[p][code] for code in tax.area_codes] for p in provinces],
-        mask=[[p in missing] * len(tax.area_codes) for p in provinces],
-    )
-    peak = max(int(data.max()) if data.count() else 0, 1)
-    with rc_context({"font.family": "DejaVu Sans", "font.size": 9}):
-        fig = Figure(figsize=(11, 0.27 * len(provinces) + 3.2), dpi=110)
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        cmap = _colormap()
-        image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=peak, interpolation="nearest")
-        for y, province in enumerate(provinces):
-            for x, code in enumerate(tax.area_codes):
-                if province in missing:
-                    continue
-                value = coverage.counts[province][code]
-                ax.text(x, y, str(value), ha="center", va="center", fontsize=7,
-                        color="white" if value > peak * 0.6 else "black")
-        ax.set_xticks(range(len(tax.areas)))
-        ax.set_xticklabels([f"{a.code} {a.short or a.name}" for a in tax.areas], rotation=50, ha="left",
-                           rotation_mode="anchor")
-        ax.xaxis.tick_top()
-        ax.set_yticks(range(len(provinces)))
-        ax.set_yticklabels([f"{p} ({MISSING_NOTE.lower()})" if p in missing else p for p in provinces])
-        for tick, province in zip(ax.get_yticklabels(), provinces):
-            if province in missing:
-                tick.set_color("#808080")
-        ax.set_title("Số trích đoạn theo tỉnh, thành phố và lĩnh vực", pad=12)
-        bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="Số trích đoạn")
-        bar.locator = MaxNLocator(integer=True)
-        bar.update_ticks()
-        # Fixed margins instead of tight_layout, which draws the whole figure once more.
-        height = fig.get_figheight()
-        fig.subplots_adjust(left=0.25, right=0.85, top=1 - 2.4 / height, bottom=0.25 / height)
-        from .files import atomic_write
-
-        out = atomic_write(out, lambda tmp: fig.savefig(tmp, format="png"))
-    return Path(out)
-
-
-def _colormap():
-    from matplotlib import colormaps
-
-    return colormaps["YlGnBu"].with_extremes(bad="#D9D9D9")  # grey: provinces that sent no report
+    rows = [(f"{p} ({MISSING_NOTE.lower()})", None) if p in missing else
+            (p, [coverage.counts[p][code] for code in tax.area_codes]) for p in coverage.counts]
+    image = draw(rows, [f"{a.code} {a.short or a.name}" for a in tax.areas],
+                 "Số trích đoạn theo tỉnh, thành phố và lĩnh vực", "Số trích đoạn")
+    return Path(atomic_write(out, lambda tmp: image.save(tmp, format="PNG")))

@@ -39,11 +39,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 
 from .errors import TemplateError
 from .figures import KEY_BY_NAME, KEYS, TextSentence, format_number, national_totals, summarise
+from .memo import Memo
 from .model import Document, Draft, FindingGroup, Source
 from .synthesize import (UNKNOWN_PROVINCE, end_sentence, group_statements, lower_first, select_reports,
                          sentence_key, statements)
@@ -118,8 +118,10 @@ def _province_order() -> dict[str, int]:
     return {p.name: i for i, p in enumerate(PROVINCES)}
 
 
-def prepare(ws, taxonomy: Taxonomy | None = None) -> Prepared:
-    """Read the workspace and build the draft model."""
+def prepare(ws, taxonomy: Taxonomy | None = None, memo=None, chosen: set[str] | None = None) -> Prepared:
+    """Read the workspace and build the draft model. ``memo`` (a ``memo.Memo(ws)``: the sentences'
+    word features and figures of earlier runs) collects what a writable caller keeps for the next run;
+    ``chosen`` are the reports marked in gan-tinh.xlsx when the caller has read it already."""
     from .provinces import PROVINCES
 
     tax = taxonomy or load_taxonomy()
@@ -138,11 +140,12 @@ def prepare(ws, taxonomy: Taxonomy | None = None) -> Prepared:
     dates = {sha: d.metadata.date for sha, d in documents.items()}
     from .run import current_reports
 
-    kept_pairs, notes = select_reports(pairs, dates, names, preferred=current_reports(ws))
+    kept_pairs, notes = select_reports(pairs, dates, names, preferred=current_reports(ws, chosen))
     kept_shas = {p.doc_sha256 for p, _ in kept_pairs}
 
     items = statements(kept_pairs)
-    sections = group_statements(items)
+    memo = memo if memo is not None else Memo(ws)
+    sections = group_statements(items, memo=memo)
     copied = copied_sentences(items)
     sentences = [TextSentence(s.text, s.province, s.finding, s.source, shared=sentence_key(s.text) in copied)
                  for s in items]
@@ -150,7 +153,7 @@ def prepare(ws, taxonomy: Taxonomy | None = None) -> Prepared:
     for p, _ in kept_pairs:
         if p.province and p.doc_sha256 in documents:
             report_of[p.province] = documents[p.doc_sha256]
-    summary = summarise(sentences, report_of)
+    summary = summarise(sentences, report_of, memo)
 
     rank = _province_order()
     reporting = {p.province for p, _ in pairs if p.province}
@@ -632,43 +635,54 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class CommentWriter:
-    """Word comments through python-docx, in linear time.
+    """Word comments, written in one go.
 
-    python-docx 1.2's ``add_comment`` looks for a free id by scanning every comment, which is
-    quadratic for the thousands of comments of a national draft. The first comment goes through
-    ``Document.add_comment`` (it creates the comments part); the next ones are appended to the
-    same ``w:comments`` element with the next ids, in the same XML python-docx writes, and
-    anchored with the public ``Run.mark_comment_range``.
+    python-docx 1.2's ``add_comment`` looks for a free id by scanning every comment, and builds
+    each comment element by element: thousands of comments took most of the draft's time. Here a
+    comment gets the next id when its range is marked (``reserve``: in the body XML, or with the
+    public ``Run.mark_comment_range`` on existing runs), and ``write`` adds them all to the
+    comments part, in the XML python-docx writes.
     """
 
     def __init__(self, doc):
         self.doc = doc
-        self.element = None
-        self.next_id = 0
+        self.element = doc.comments._comments_elm  # the comments part, created when missing
+        ids = [int(c.get(qn("w:id"))) for c in self.element.iterchildren(qn("w:comment"))]
+        self.next_id = max(ids) + 1 if ids else 0
+        self.pending: list[tuple[int, list[str]]] = []
         self.stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    def reserve(self, lines: list[str]) -> int:
+        cid, self.next_id = self.next_id, self.next_id + 1
+        self.pending.append((cid, lines))
+        return cid
+
     def add(self, first_run, last_run, lines: list[str]) -> None:
-        lines = [_XML_INVALID.sub("", line) for line in lines] or [""]
-        if self.element is None:
-            comment = self.doc.add_comment([first_run, last_run], text=lines[0], author=AUTHOR, initials=INITIALS)
-            for line in lines[1:]:
-                comment.add_paragraph(line)
-            self.element = self.doc.comments._comments_elm
-            self.next_id = 1 + max(int(c.get(qn("w:id"))) for c in self.element.iterchildren(qn("w:comment")))
-            return
+        """Mark existing runs as a comment's range, as ``Run.mark_comment_range`` does."""
+        from lxml import etree
+
+        cid = str(self.reserve(lines))
+        make = first_run._r.makeelement
+        first_run._r.addprevious(make(qn("w:commentRangeStart"), {qn("w:id"): cid}))
+        reference = make(qn("w:r"), {})
+        etree.SubElement(etree.SubElement(reference, qn("w:rPr")), qn("w:rStyle"), {qn("w:val"): "CommentReference"})
+        etree.SubElement(reference, qn("w:commentReference"), {qn("w:id"): cid})
+        last_run._r.addnext(reference)
+        last_run._r.addnext(make(qn("w:commentRangeEnd"), {qn("w:id"): cid}))
+
+    def write(self) -> None:
         from docx.oxml.parser import parse_xml
 
-        cid, self.next_id = self.next_id, self.next_id + 1
-        paragraphs = []
-        for i, line in enumerate(lines):
-            ref = ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>'
-                   if i == 0 else "")
-            paragraphs.append(f'<w:p><w:pPr><w:pStyle w:val="CommentText"/></w:pPr>{ref}'
-                              f'<w:r><w:t xml:space="preserve">{xml_escape(line)}</w:t></w:r></w:p>')
-        self.element.append(parse_xml(
-            f'<w:comment {nsdecls("w")} w:id="{cid}" w:author="{AUTHOR}" w:initials="{INITIALS}" '
-            f'w:date="{self.stamp}">{"".join(paragraphs)}</w:comment>'))
-        first_run.mark_comment_range(last_run, cid)
+        ref = '<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>'
+        comments = []
+        for cid, lines in self.pending:
+            paragraphs = "".join(f'<w:p><w:pPr><w:pStyle w:val="CommentText"/></w:pPr>{ref if i == 0 else ""}'
+                                 f"{_run_xml(line)}</w:p>" for i, line in enumerate(lines or [""]))
+            comments.append(f'<w:comment w:id="{cid}" w:author="{AUTHOR}" w:initials="{INITIALS}" '
+                            f'w:date="{self.stamp}">{paragraphs}</w:comment>')
+        for comment in list(parse_xml(f'<w:comments {nsdecls("w")}>{"".join(comments)}</w:comments>')):
+            self.element.append(comment)
+        self.pending = []
 
 
 def _comment_lines(title: str, sources: list[Source]) -> list[str]:
@@ -680,41 +694,37 @@ def _style_ids(doc) -> dict[str, str | None]:
     return {kind: ids.get(name) for kind, name in STYLES.items()}
 
 
-def _add_run(paragraph, text: str, bold: bool = False, italic: bool = False):
-    """A run with plain text, built directly (python-docx's run.text goes character by character)."""
-    from docx.text.run import Run
-
-    r = OxmlElement("w:r")
-    if bold or italic:
-        rpr = OxmlElement("w:rPr")
-        for flag, tag in ((bold, "w:b"), (italic, "w:i")):
-            if flag:
-                rpr.append(OxmlElement(tag))
-        r.append(rpr)
-    t = OxmlElement("w:t")
-    t.text = _XML_INVALID.sub("", text)
-    t.set(qn("xml:space"), "preserve")
-    r.append(t)
-    paragraph._p.append(r)
-    return Run(r, paragraph)
-
-
 def _insert_body(doc, paras: list[Para], marker, comments: CommentWriter) -> None:
-    from docx.text.paragraph import Paragraph
+    """The body paragraphs before the marker, built as WordprocessingML and parsed once."""
+    from docx.oxml.parser import parse_xml
 
     styles = _style_ids(doc)
+    out: list[str] = []
     for para in paras:
-        element = marker._p.add_p_before()
-        if styles.get(para.kind):
-            element.style = styles[para.kind]
-        p = Paragraph(element, marker._parent)
-        plain = styles.get(para.kind) is None
+        style = styles.get(para.kind)
+        out.append("<w:p>" + (f'<w:pPr><w:pStyle w:val="{xml_escape(style, {chr(34): "&quot;"})}"/></w:pPr>'
+                              if style else ""))
+        props = "".join(tag for flag, tag in ((style is None and para.kind in (H1, H2, H3), "<w:b/>"),
+                                              (style is None and para.kind == NOTE, "<w:i/>")) if flag)
         for i, part in enumerate(para.parts):
             if i:
-                _add_run(p, " ")
-            run = _add_run(p, part.text, bold=plain and para.kind in (H1, H2, H3), italic=plain and para.kind == NOTE)
+                out.append(_run_xml(" "))
+            run = _run_xml(part.text, props)
             if part.sources:
-                comments.add(run, run, _comment_lines(part.title, part.sources))
+                cid = comments.reserve(_comment_lines(part.title, part.sources))
+                run = (f'<w:commentRangeStart w:id="{cid}"/>{run}<w:commentRangeEnd w:id="{cid}"/>'
+                       f'<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:commentReference w:id="{cid}"/>'
+                       "</w:r>")
+            out.append(run)
+        out.append("</w:p>")
+    for paragraph in list(parse_xml(f'<w:body {nsdecls("w")}>{"".join(out)}</w:body>')):
+        marker._p.addprevious(paragraph)
+
+
+def _run_xml(text: str, props: str = "") -> str:
+    """A run with plain text, built directly (python-docx's run.text goes character by character)."""
+    return (f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}"
+            f'<w:t xml:space="preserve">{xml_escape(_XML_INVALID.sub("", text))}</w:t></w:r>')
 
 
 def _find_marker(doc, path: Path):
@@ -792,13 +802,28 @@ def render_docx(prepared: Prepared, out: str | Path, heatmap: str | Path | None 
     _insert_body(document, paras, marker, comments)
     marker._p.getparent().remove(marker._p)
     _comment_figures(document, prepared, comments)
+    comments.write()
     return _save_atomically(document.save, Path(out))
 
 
+def remember(memo: Memo) -> Memo:
+    """Load and read what ``memo`` remembers for ``prepare`` (features, figures, national forms of
+    the sentences), then detach it from its workspace: it can serve a later connection."""
+    from .figures import reading_version
+    from .synthesize import features_version
+
+    for name, version in (("features", features_version()), ("generalise", features_version()),
+                          ("figures", reading_version())):
+        memo.function(name, version)
+    memo.decode()
+    memo.ws = None
+    return memo
+
+
 def write_draft(ws, out_path: str | Path, heatmap: str | Path | None = None,
-                template: str | Path | None = None) -> Path:
+                template: str | Path | None = None, memo=None, chosen: set[str] | None = None) -> Path:
     """Build the draft from a workspace and write it as a Word document."""
-    return render_docx(prepare(ws), out_path, heatmap=heatmap, template=template)
+    return render_docx(prepare(ws, memo=memo, chosen=chosen), out_path, heatmap=heatmap, template=template)
 
 
 # --- preview --------------------------------------------------------------------------------

@@ -194,28 +194,52 @@ def _scope_tier(text: str, shared: bool) -> int:
     return 0 if _PERIOD_RE.search(folded) and not partial else 1
 
 
-def read_text(sentences: list[TextSentence]) -> list[tuple[Figure, int]]:
+def read_text(sentences: list[TextSentence], memo=None) -> list[tuple[Figure, int]]:
     """Figures quoted in sentences with their trust tier; one per key and sentence (the first).
 
     Proposals (``de_xuat``) and sentences about plans or targets (the next period, "dự kiến",
-    "phấn đấu") are skipped, and so are amounts per person, per year or on average.
+    "phấn đấu") are skipped, and so are amounts per person, per year or on average. With a
+    ``memo.Memo``, what is read from each sentence is remembered across runs.
     """
+    remembered = memo.function("figures", reading_version()) if memo is not None else None
     out: list[tuple[Figure, int]] = []
     for s in sentences:
-        if s.finding == "de_xuat" or _FUTURE_RE.search(fold(s.text)):
+        if s.finding == "de_xuat":
             continue
-        year = sentence_year(s.text)
-        tier = _scope_tier(s.text, s.shared)
-        seen: set[str] = set()
-        for q in find_quantities(s.text):
-            if _per_unit(s.text, q.start, q.end):
-                continue
-            key = classify_quantity(s.text, q.start, q.end, q.unit)
-            if key is None or key in seen:
-                continue
-            seen.add(key)
-            out.append((Figure(key, s.province, q.value, KEY_BY_NAME[key].unit, year, s.source), tier))
+        future, year, tier, found = (remembered.get((s.text,), lambda s=s: _reading(s.text)) if remembered
+                                     else _reading(s.text))
+        if future:
+            continue
+        for key, value in found:
+            out.append((Figure(key, s.province, value, KEY_BY_NAME[key].unit, year, s.source), 2 if s.shared else tier))
     return out
+
+
+def _reading(text: str) -> list:
+    """What ``read_text`` takes from a sentence whatever its province, source or finding type:
+    [about the future, year, trust tier unless copied, [[key, value], …]] (plain data, remembered)."""
+    if _FUTURE_RE.search(fold(text)):
+        return [True, None, 1, []]
+    seen: set[str] = set()
+    found = []
+    for q in find_quantities(text):
+        if _per_unit(text, q.start, q.end):
+            continue
+        key = classify_quantity(text, q.start, q.end, q.unit)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        found.append([key, q.value])
+    return [False, sentence_year(text), _scope_tier(text, False), found]
+
+
+def reading_version() -> str:
+    import sys
+
+    from . import vietnamese
+    from .memo import code_version
+
+    return code_version(sys.modules[__name__], vietnamese)
 
 
 def text_figures(sentences: list[TextSentence]) -> list[Figure]:
@@ -311,14 +335,15 @@ def format_number(value: float) -> str:
     return whole.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-def summarise(sentences: list[TextSentence], documents: dict[str, Document]) -> FigureSummary:
+def summarise(sentences: list[TextSentence], documents: dict[str, Document], memo=None) -> FigureSummary:
     """Read, choose and check the figures of a batch.
 
-    ``documents`` maps each province to the one report used for it (tables are read from it).
+    ``documents`` maps each province to the one report used for it (tables are read from it);
+    ``memo`` (a ``memo.Memo``) remembers what was read from each sentence.
     """
     summary = FigureSummary()
     text: dict[str, dict[str, list[tuple[Figure, int]]]] = defaultdict(lambda: defaultdict(list))
-    for f, tier in read_text(sentences):
+    for f, tier in read_text(sentences, memo):
         summary.figures.append(f)
         text[f.province][f.key].append((f, tier))
     tables: dict[str, dict[str, list[Figure]]] = defaultdict(lambda: defaultdict(list))

@@ -84,6 +84,16 @@ def atomic_write(out: str | Path, write: Callable[[Path], object]) -> Path:
     return out
 
 
+def move_into_place(done: Path, out: Path) -> Path:
+    """Give a finished temporary file (written with ``atomic_write``) its final name, in one step."""
+    try:
+        os.replace(done, out)
+    except OSError as exc:
+        raise output_error(exc, out) from exc
+    _sync_folder(out.parent)
+    return out
+
+
 def write_text(out: str | Path, text: str) -> Path:
     return atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 

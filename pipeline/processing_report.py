@@ -32,36 +32,35 @@ ASSIGN_HELP = ("Điền tỉnh/thành phố đúng vào cột C cho báo cáo ch
 
 
 def write_processing_report(files, out: str | Path) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    """bao-cao-xu-ly.xlsx (xlsxwriter; text never becomes a formula)."""
+    return atomic_write(out, lambda tmp: _write_processing_report(files, tmp))
 
-    from .review import set_cell_value as put
 
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = "Xử lý tệp"
-    for col, (title, width) in enumerate(zip(HEADER, WIDTHS), 1):
-        cell = sheet.cell(row=1, column=col, value=title)
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = width
-    red = PatternFill("solid", fgColor="F8CBAD")
-    yellow = PatternFill("solid", fgColor="FFF2CC")
-    for row, f in enumerate(files, 2):
+def _write_processing_report(files, path: Path) -> None:
+    import xlsxwriter
+
+    from .review_export import OPTIONS, Cells
+
+    book = xlsxwriter.Workbook(str(path), OPTIONS)
+    base = {"text_wrap": True, "valign": "top"}
+    (plain, quoted), (red, red_quoted), (yellow, yellow_quoted) = [
+        (book.add_format({**base, **fill}), book.add_format({**base, **fill, "quote_prefix": True}))
+        for fill in ({}, {"bg_color": "#F8CBAD", "pattern": 1}, {"bg_color": "#FFF2CC", "pattern": 1})]
+    sheet = book.add_worksheet("Xử lý tệp")
+    Cells(sheet, plain).row(0, HEADER, book.add_format({"bold": True}))
+    for row, f in enumerate(files, 1):
         used = {True: "có", False: "không"}.get(getattr(f, "used_in_draft", None), "")
         values = [f.path, STATUS_VI.get(f.status, f.status), FORMAT_VI.get(f.format or "", f.format or ""),
                   f.province or "", f.pages, f.passages, used, "\n".join(list(f.warnings) + list(f.flags)),
                   f.error or ""]
-        for col, value in enumerate(values, 1):
-            cell = sheet.cell(row=row, column=col)
-            put(cell, value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if f.status != "ok":
-                cell.fill = red
-            elif f.flags:
-                cell.fill = yellow
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{sheet.cell(row=1, column=len(HEADER)).column_letter}{max(1, len(files) + 1)}"
-    return atomic_write(out, wb.save)
+        look, look_quoted = (red, red_quoted) if f.status != "ok" else (yellow, yellow_quoted) if f.flags else (
+            plain, quoted)
+        Cells(sheet, look_quoted, [look] * len(values), [look_quoted] * len(values)).row(row, values)
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(0, len(files)), len(HEADER) - 1)
+    book.close()
 
 
 # --- gan-tinh.xlsx ----------------------------------------------------------------------------

@@ -8,16 +8,13 @@ copy handed to a second editor never erases the first editor's work).
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 import zipfile
-from collections import Counter
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-from .coverage import coverage_matrix, province_rank, write_coverage_sheet
+from .coverage import province_rank
 from .errors import ReportError, WorkspaceError
 from .model import Correction, Label, Passage
 from .taxonomy import Category, Taxonomy, load_taxonomy
@@ -36,6 +33,7 @@ META_HEADER = ["Mã", "area", "finding", "note", "excluded", "text_sha1"]
 META_FIRST_ROW = 6
 FORMULA_STARTS = ("=", "+", "-", "@")
 EDITOR_FIELDS = ("area", "finding", "note", "excluded")
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # as openpyxl's, without importing it
 
 
 @dataclass
@@ -69,7 +67,7 @@ class ImportSummary:
 
 def excerpt_rows(ws: Workspace) -> list[ExcerptRow]:
     """Every labelled excerpt of active passages, in province then report order."""
-    labels = ws.labels()
+    labels = ws.labels(scores=False)
     states = ws.editor_states()
     rank = province_rank()
     rows = []
@@ -100,163 +98,20 @@ def clean_text(value) -> str:
 
 def export_workbook(ws: Workspace, out: str | Path, taxonomy: Taxonomy | None = None) -> Path:
     """Write the review workbook (written to a temporary file, then moved into place)."""
-    from openpyxl import Workbook
+    from .files import atomic_write
+    from .review_export import write_workbook
 
-    tax = taxonomy or load_taxonomy()
-    rows = excerpt_rows(ws)
-    wb = Workbook()
-    main = wb.active
-    main.title = MAIN_SHEET
-    _write_excerpts(main, rows, tax, editable=True)
-    _write_summary(wb.create_sheet(SUMMARY_SHEET), rows, tax)
-    write_coverage_sheet(wb, coverage_matrix(ws, tax), tax, COVERAGE_SHEET)
-    flagged = ws.flagged()
-    if flagged:
-        _write_flagged(wb.create_sheet(FLAGGED_SHEET), flagged)
-    for area in tax.areas:
-        area_rows = [r for r in rows if not r.state.excluded and (r.state.area or r.label.area) == area.code]
-        sheet = wb.create_sheet(_sheet_title(f"{area.code} {area.short or area.name}"))
-        _write_excerpts(sheet, area_rows, tax, editable=False)
-    _write_lists(wb.create_sheet(LISTS_SHEET), tax)
-    _write_meta(wb.create_sheet(META_SHEET), ws, rows)
-    wb.active = 0
-    return _save(wb, Path(out))
+    return atomic_write(Path(out), lambda tmp: write_workbook(ws, tmp, taxonomy))
 
 
 def set_cell_value(cell, value) -> None:
-    """Assign a value; text that looks like a formula stays text."""
+    """Assign a value to an openpyxl cell; text that looks like a formula stays text."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True
-
-
-def _write_excerpts(sheet, rows: list[ExcerptRow], tax: Taxonomy, editable: bool) -> None:
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    sheet.append(HEADER)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    styles: dict[int, object] = {}  # per column, copied from the first row (much faster than styling each cell)
-    for row_number, r in enumerate(rows, start=2):
-        values = [
-            r.key, r.passage.province or "", r.passage.source, location(r.passage),
-            " › ".join(r.passage.heading_path), r.text,
-            _choice(tax.areas, r.label.area), _choice(tax.findings, r.label.finding), r.confidence,
-            _choice(tax.areas, r.state.area), _choice(tax.findings, r.state.finding),
-            r.state.note or "", EXCLUDED_MARK if r.state.excluded else "",
-        ]
-        for col, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_number, column=col)
-            if col in styles:
-                cell._style = copy(styles[col])
-            else:
-                cell.alignment = wrap
-                if col == 9:
-                    cell.number_format = "0.00"
-                elif col >= 10:
-                    cell.number_format = "@"
-                styles[col] = copy(cell._style)
-            set_cell_value(cell, value)
-    header_fill = PatternFill("solid", start_color="DDEBF7")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for i, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    last = len(rows) + 1
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:M{last}"
-    last = max(last, 2)
-    sheet.conditional_formatting.add(
-        f"A2:M{last}",
-        FormulaRule(formula=[f"AND(ISNUMBER($I2),$I2<{tax.low_confidence})"],
-                    fill=PatternFill("solid", start_color="FCE4D6", end_color="FCE4D6")))
-    if editable:
-        _add_dropdowns(sheet, tax, max(last, 1000))
-    else:
-        sheet.protection.sheet = True
-        sheet.protection.autoFilter = False
-        sheet.protection.sort = False
-        sheet.protection.formatColumns = False
-
-
-def _add_dropdowns(sheet, tax: Taxonomy, last: int) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    ranges = {"J": f"$A$2:$A${1 + len(tax.areas)}", "K": f"$B$2:$B${1 + len(tax.findings)}", "M": "$C$2:$C$2"}
-    for column, cells in ranges.items():
-        dv = DataValidation(type="list", formula1=f"'{LISTS_SHEET}'!{cells}", allow_blank=True,
-                            showErrorMessage=True, errorStyle="warning", errorTitle="Giá trị không có trong danh sách",
-                            error="Chọn trong danh sách, hoặc ghi mã (ví dụ 1.4, ton_tai); cột Loại bỏ chỉ ghi x.")
-        dv.add(f"{column}2:{column}{last}")
-        sheet.add_data_validation(dv)
-
-
-def _write_lists(sheet, tax: Taxonomy) -> None:
-    sheet.append(["Lĩnh vực", "Loại nội dung", "Loại bỏ"])
-    for i in range(max(len(tax.areas), len(tax.findings))):
-        sheet.append([
-            tax.areas[i].choice if i < len(tax.areas) else None,
-            tax.findings[i].choice if i < len(tax.findings) else None,
-            EXCLUDED_MARK if i == 0 else None,
-        ])
-    sheet.sheet_state = "hidden"
-
-
-def _write_meta(sheet, ws: Workspace, rows: list[ExcerptRow]) -> None:
-    for item in (["batch_id", ws.batch_id], ["workspace", str(ws.folder)], ["exported_at", now()], ["format", 1]):
-        sheet.append(item)
-    sheet.append([])
-    sheet.append(META_HEADER)
-    for row_number, r in enumerate(rows, start=META_FIRST_ROW + 1):
-        values = [r.key, r.state.area, r.state.finding, r.state.note,
-                  EXCLUDED_MARK if r.state.excluded else None, _text_hash(r.text)]
-        for col, value in enumerate(values, start=1):
-            set_cell_value(sheet.cell(row=row_number, column=col), value)
-    sheet.sheet_state = "veryHidden"
-
-
-def _write_summary(sheet, rows: list[ExcerptRow], tax: Taxonomy) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    pairs = Counter(_effective(r) for r in rows if not r.state.excluded)
-    sheet.append(["Số trích đoạn theo lĩnh vực và loại nội dung (đã áp dụng hiệu đính, trừ đoạn loại bỏ)"])
-    sheet.append(["Lĩnh vực"] + [f.name for f in tax.findings] + ["Tổng"])
-    header_rows = [2]
-    for area in tax.areas:
-        counts = [pairs[(area.code, f.code)] for f in tax.findings]
-        sheet.append([area.choice] + counts + [sum(counts)])
-    totals = [sum(n for (_, finding), n in pairs.items() if finding == f.code) for f in tax.findings]
-    sheet.append(["Tổng"] + totals + [sum(totals)])
-    sheet.append([])
-    sheet.append(["Tỉnh/TP", "Số trích đoạn", "Độ tin cậy thấp", "Đã hiệu đính", "Loại bỏ"])
-    header_rows.append(sheet.max_row)
-    by_province: dict[str, list[ExcerptRow]] = {}
-    for r in rows:
-        by_province.setdefault(r.passage.province or "", []).append(r)
-    for province, group in by_province.items():
-        sheet.append([province,
-                      sum(1 for r in group if not r.state.excluded),
-                      sum(1 for r in group if r.confidence < tax.low_confidence),
-                      sum(1 for r in group if r.state.corrected),
-                      sum(1 for r in group if r.state.excluded)])
-    sheet.append([])
-    for line in GUIDE:
-        sheet.append([line])
-    sheet["A1"].font = Font(bold=True, size=12)
-    for number in header_rows:
-        for cell in sheet[number]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.column_dimensions["A"].width = 60
-    for i in range(2, len(tax.findings) + 3):
-        sheet.column_dimensions[get_column_letter(i)].width = 16
 
 
 GUIDE = [
@@ -267,35 +122,7 @@ GUIDE = [
     "- Không sửa cột «Trích đoạn»; ý kiến về nội dung ghi vào cột «Ghi chú».",
     "- Dòng tô màu cam có độ tin cậy thấp, cần xem trước.",
 ]
-
-
-def _write_flagged(sheet, flagged) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    sheet.append(["Mã cũ", "Tỉnh/TP", "Tệp", "Trích đoạn cũ", "Hiệu đính đã có", "Lý do"])
-    for row_number, item in enumerate(flagged, start=2):
-        done = "; ".join(f"{_FIELD_NAMES[c.field]}: {c.new_value or '(bỏ trống)'}" for c in item.corrections)
-        reason = ("báo cáo đã được thay thế, không tìm thấy đoạn cùng nội dung" if item.replaced
-                  else "nội dung đoạn đã thay đổi")
-        row = [item.passage.id, item.passage.province or "", item.passage.source, item.passage.text, done,
-               f"{item.flag}: {reason}"]
-        for col, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=col)
-            set_cell_value(cell, value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEF", (20, 16, 22, 80, 30, 40)):
-        sheet.column_dimensions[letter].width = width
-
-
-_FIELD_NAMES = {"area": "Lĩnh vực", "finding": "Loại", "excluded": "Loại bỏ", "note": "Ghi chú"}
-
-
-def _save(wb, out: Path) -> Path:
-    from .files import atomic_write
-
-    return atomic_write(out, wb.save)
+FIELD_NAMES = {"area": "Lĩnh vực", "finding": "Loại", "excluded": "Loại bỏ", "note": "Ghi chú"}
 
 
 def _choice(categories: tuple[Category, ...], code: str | None) -> str:
@@ -343,6 +170,20 @@ def import_workbook(ws: Workspace, path: str | Path, editor: str = "",
         ws.add_corrections(corrections)
     summary.corrections = len(corrections)
     return summary
+
+
+def pending_rows(ws: Workspace, path: str | Path, taxonomy: Taxonomy | None = None) -> int:
+    """How many rows of a review workbook an import would still apply or refuse; 0 when everything
+    in it is in the workspace already. Nothing is stored."""
+    tax = taxonomy or load_taxonomy()
+    path = Path(path)
+    wb = _load(path)
+    try:
+        exported = _read_meta(wb, ws, path)
+        summary, _ = _apply_rows(ws, _main_sheet(wb, path), exported, tax, "", path.name)
+    finally:
+        wb.close()
+    return summary.applied + summary.rejected
 
 
 def _apply_rows(ws: Workspace, sheet, exported, tax: Taxonomy, editor: str, file_name: str

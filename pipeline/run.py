@@ -3,8 +3,9 @@
 Incremental by construction:
 - a file is extracted only when its content hash is new (documents are cached in the workspace);
 - a passage is classified only when it has no label from the current model version;
-- the outputs are rewritten only when the workspace's content changed since they were written
-  (a fingerprint of files, labels and corrections kept in ``.tongket-outputs.json``).
+- an output is rewritten only when what it shows changed since it was written (fingerprints
+  kept in ``.tongket-outputs.json``, see ``pipeline.outputs``); a run with a few new reports loads
+  the model and starts the output workers while it reads them (``_Ahead``).
 
 Bad input never stops the batch: a file that cannot be read gets one Vietnamese line (the file,
 the problem, what to do) in the processing report and the summary. A report that is not in
@@ -20,7 +21,6 @@ an ``x`` chooses another). ``current_reports(ws)`` tells the draft which reports
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -30,6 +30,7 @@ import threading
 import time
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -37,19 +38,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import ReportError, WorkspaceError
-from .files import (atomic_write, check_writable, copy_file, output_error, output_path, readable, remove_stale_temps,
-                    write_text)
-from .model import Document
+from .files import check_writable, output_error, readable, remove_stale_temps
+from .model import Document, Metadata
+from .outputs import (DRAFT, EXCERPTS, HEATMAP, OUTPUT_STATE, PROCESSING, WORKBOOK, OutputPool,  # noqa: F401
+                      file_sha256, protect_workbook, write_outputs)
 from .processing_report import Assignment, read_assignments, write_assignments
 
 DB_FILE = "tongket.sqlite"
-WORKBOOK = "ra-soat.xlsx"
-EXCERPTS = "trich-doan.docx"
-HEATMAP = "bao-phu.png"
-DRAFT = "du-thao-bao-cao-tong-ket.docx"
-PROCESSING = "bao-cao-xu-ly.xlsx"
 ASSIGNMENTS = "gan-tinh.xlsx"
-OUTPUT_STATE = ".tongket-outputs.json"
 
 EXIT_OK = 0  # every file processed
 EXIT_PARTIAL = 1  # some files failed, the batch completed
@@ -165,14 +161,6 @@ def _outside(path: Path, input_dir: Path) -> bool:
     return target != root and root not in target.parents
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 # --- extraction workers ------------------------------------------------------------
 
 class _Timeout(BaseException):
@@ -212,18 +200,23 @@ def _crashed(path: str) -> tuple[str, None, str]:
                         "hãy mở thử bằng Word hoặc trình đọc PDF; nếu lỗi, xin tỉnh gửi lại")
 
 
-def _extract_all(paths: list[Path], workers: int, tick: Callable[[], None]):
+def _extract_all(paths: list[Path], workers: int, tick: Callable[[], None], ahead: "_Ahead | None" = None):
     """(path, document dict, error) for each path, in completion order. A worker that dies takes
     down the pool: the files it left unfinished are retried one per fresh process, so only the
-    file that kills its reader is reported."""
-    if workers <= 1 or len(paths) <= 1:
+    file that kills its reader is reported. With ``ahead``, even one file is read in a worker
+    (the run's own process loads the model meanwhile); its thread starts once the workers are
+    forked, and has ended before any retry forks again (a thread running during a fork could
+    leave a lock it holds locked forever in the child)."""
+    if workers <= 1 or not paths or (len(paths) == 1 and ahead is None):
         for p in paths:
             yield _extract_worker(str(p))
             tick()
         return
     retry: list[Path] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
         futures = {pool.submit(_extract_worker, str(p)): p for p in paths}
+        if ahead:
+            ahead.start()
         for fut in as_completed(futures):
             try:
                 result = fut.result()
@@ -232,6 +225,8 @@ def _extract_all(paths: list[Path], workers: int, tick: Callable[[], None]):
                 continue
             yield result
             tick()
+    if retry and ahead:
+        ahead.loaded()
     for p in retry:
         try:
             with ProcessPoolExecutor(max_workers=1) as pool:
@@ -240,6 +235,71 @@ def _extract_all(paths: list[Path], workers: int, tick: Callable[[], None]):
             result = _crashed(str(p))
         yield result
         tick()
+
+
+class _Ahead:
+    """Work started when a run has new reports to read, so that it is done when the run needs it.
+
+    While the reports are read in worker processes, a thread of the run's process imports
+    underthesea (it splits the new reports' sentences) and loads the classifier, and the draft's
+    output worker starts and imports its libraries (``outputs.OutputPool``). Once the reports are
+    stored, the workbook's worker starts too, and both read the passages while the run waits for
+    the model and labels the new passages."""
+
+    def __init__(self, model_dir: str | None):
+        self.model_dir = model_dir
+        self.pool: OutputPool | None = None
+        self.thread = threading.Thread(target=self._load, name="tongket-model", daemon=True)
+
+    def start(self) -> None:
+        """The extraction workers are forked: start the thread and the draft's output worker."""
+        self.thread.start()
+        self.pool = OutputPool()
+
+    def _load(self) -> None:
+        _lower_priority(THREAD_NICENESS)  # this thread only: reading the reports (OCR) comes first
+        try:
+            from .segment import split_sentences
+
+            split_sentences("Khởi động.")  # underthesea first: the new reports' passages need it soonest
+            from .labelling import get_classifier
+            from .model import Passage
+
+            clf = get_classifier(self.model_dir)
+            clf.label_passages([Passage(id="-", text="Khởi động mô hình phân loại.")])  # its first call is slow
+        except BaseException:  # noqa: BLE001 - the classification stage loads it again and says why
+            pass
+
+    def stored(self, db_path: Path) -> None:
+        """The new reports are stored: the output workers read their passages."""
+        if self.pool is not None:
+            self.pool.stored(str(db_path))
+
+    def loaded(self) -> None:
+        """Wait for the model (the caller then gets it from get_classifier's cache)."""
+        if self.thread.is_alive() or self.thread.ident is not None:
+            self.thread.join()
+
+    def __enter__(self) -> "_Ahead":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.loaded()
+        if self.pool is not None:
+            self.pool.close()
+
+
+THREAD_NICENESS = 5  # the output workers run lower still (outputs.WORKER_NICENESS)
+
+
+def _lower_priority(steps: int) -> None:
+    """Lower the calling thread's scheduling priority (Linux schedules threads one by one; elsewhere
+    nothing changes)."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + steps))
+    except (AttributeError, OSError):
+        pass
 
 
 # --- test hook ---------------------------------------------------------------------
@@ -328,12 +388,13 @@ def _run(input_dir: Path, out_dir: Path, workers: int, progress: _Progress, mode
 
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    with Workspace.open(out_dir / DB_FILE) as ws:
+    with Workspace.open(out_dir / DB_FILE) as ws, ExitStack() as stack:
         remove_stale_temps(out_dir)
         run_id = ws.start_run()
-        assignments, notices = read_assignments(out_dir / ASSIGNMENTS)
+        assignments, notices = _read_assignments(ws, out_dir / ASSIGNMENTS)
         assigned, assign_notices = _assigned_provinces(assignments)
         notices += assign_notices
+        notices += protect_workbook(ws, out_dir)  # before this run changes what its edits are compared to
         skip = out_dir.resolve() if out_dir.resolve() != input_dir.resolve() else None
         paths = discover(input_dir, skip=skip)
         names = _names(paths, input_dir)
@@ -366,20 +427,24 @@ def _run(input_dir: Path, out_dir: Path, workers: int, progress: _Progress, mode
             if old and old.sha256 == sha and old.status == "failed":
                 outcomes[name] = _from_record(old)
                 continue
-            doc = ws.cached_document(sha)
-            if doc is None:
+            metadata = ws.cached_metadata(sha)
+            if metadata is None:
                 todo.append(p)
-            elif old and old.sha256 == sha and _settled(old, doc, assigned.get(name)):
-                outcomes[name] = _from_record(old, doc)
+            elif old and old.sha256 == sha and _settled(old, metadata, assigned.get(name)):
+                outcomes[name] = _from_record(old, metadata)
             else:
-                outcomes[name] = _admit(ws, name, sha, doc, old, known, assigned.get(name))
+                outcomes[name] = _admit(ws, name, sha, ws.cached_document(sha), old, known, assigned.get(name))
         times["băm tệp"] = time.perf_counter() - t0
 
-        # 2. extraction in worker processes, each report stored as soon as it is read
+        # 2. extraction in worker processes, each report stored as soon as it is read; meanwhile
+        # the model loads and the output workers start (see _Ahead)
         t = time.perf_counter()
         tick = progress.stage("Đọc báo cáo", len(todo))
         by_str = {str(p): p for p in todo}
-        for path_str, doc_dict, error in _extract_all(todo, workers, tick):
+        # a few new reports leave a core idle while they are read: load the model and start the output
+        # workers meanwhile (a large batch keeps both cores busy reading: that would only slow it down)
+        ahead = stack.enter_context(_Ahead(model_dir)) if todo and 1 < workers and len(todo) <= workers else None
+        for path_str, doc_dict, error in _extract_all(todo, workers, tick, ahead):
             name = names[by_str[path_str]]
             sha = shas[name]
             if error:
@@ -390,17 +455,22 @@ def _run(input_dir: Path, out_dir: Path, workers: int, progress: _Progress, mode
             ws.store_document(doc)
             outcomes[name] = _admit(ws, name, sha, doc, known.get(name), known, assigned.get(name))
             _pause("extraction")
+        if ahead:
+            ahead.stored(ws.db_path)
         times["trích xuất"] = time.perf_counter() - t
 
         # 3. classification, report by report, of passages without a label from the current model
         t = time.perf_counter()
         version = _model_version(model_dir)
-        pending = [p for p in ws.passages() if not version or not ws.has_labels(p.id, version)]
+        pending = ws.unlabelled_passages(version) if version else ws.passages()
         if pending:  # a warm run with nothing to label never loads the model
             from .labelling import get_classifier
 
+            if ahead:
+                ahead.loaded()
             clf = get_classifier(model_dir)
-            pending = [p for p in pending if not ws.has_labels(p.id, clf.version)]
+            if clf.version != version:
+                pending = ws.unlabelled_passages(clf.version)
         tick = progress.stage("Phân loại", len(pending))
         by_doc: dict[str, list] = {}
         for p in pending:
@@ -418,11 +488,12 @@ def _run(input_dir: Path, out_dir: Path, workers: int, progress: _Progress, mode
         duplicates = _flag_reports(summary_files, assignments)
         notices += _update_assignments(out_dir / ASSIGNMENTS, assignments, summary_files, duplicates)
         _pause("outputs")
-        outputs, written, output_notices = _write_outputs(ws, out_dir, summary_files, progress, workers)
+        outputs, written, output_notices = write_outputs(
+            ws, out_dir, summary_files, progress, workers, chosen={a.path for a in assignments.values() if a.chosen},
+            pool=ahead and ahead.pool, labelled=[p.id for p in pending])
         notices += output_notices
         times["xuất kết quả"] = time.perf_counter() - t
 
-        effective = ws.effective_labels()
         from .provinces import PROVINCES
 
         covered = sorted({f.province for f in summary_files if f.status == "ok" and f.province})
@@ -430,8 +501,8 @@ def _run(input_dir: Path, out_dir: Path, workers: int, progress: _Progress, mode
             input_dir=str(input_dir), out_dir=str(out_dir), files=summary_files, stage_seconds=times,
             provinces_covered=covered,
             provinces_missing=[p.name for p in PROVINCES if p.name not in covered],
-            passages=len(ws.passages()),
-            low_confidence=sum(1 for _, lab in effective if lab.low_confidence),
+            passages=ws.count_passages(),
+            low_confidence=ws.low_confidence_count(),
             newly_extracted=len(todo), newly_labelled=len(pending), outputs_written=written,
             outputs=outputs, notices=notices, duplicates=duplicates,
             superseded=[f.path for f in summary_files if f.used_in_draft is False],
@@ -467,18 +538,18 @@ def _fail(ws, name: str, sha: str | None, error: str) -> FileOutcome:
     return FileOutcome(name, "failed", sha, error=error)
 
 
-def _from_record(old, doc: Document | None = None) -> FileOutcome:
+def _from_record(old, metadata: Metadata | None = None) -> FileOutcome:
     return FileOutcome(old.path, old.status, old.sha256, old.format, old.province, old.pages, old.passages,
                        list(old.warnings), old.error, cached=True,
-                       date=doc.metadata.date if doc else None,
-                       detected_province=doc.metadata.province if doc else None)
+                       date=metadata.date if metadata else None,
+                       detected_province=metadata.province if metadata else None)
 
 
-def _settled(old, doc: Document, assigned: str | None) -> bool:
+def _settled(old, metadata: Metadata, assigned: str | None) -> bool:
     """True when a cached report's stored passages already carry the right province."""
     if assigned:
         return old.province == assigned and ASSIGNED in old.warnings
-    return ASSIGNED not in old.warnings and old.province == doc.metadata.province
+    return ASSIGNED not in old.warnings and old.province == metadata.province
 
 
 def _admit(ws, name: str, sha: str, doc: Document, old, known: dict, assigned: str | None) -> FileOutcome:
@@ -507,6 +578,28 @@ def _admit(ws, name: str, sha: str, doc: Document, old, known: dict, assigned: s
 
 
 # --- several reports per province, missing provinces -------------------------------
+
+def _read_assignments(ws, path: Path) -> tuple[dict[str, Assignment], list[str]]:
+    """gan-tinh.xlsx as the editors left it, remembered by the file's hash: the file rarely
+    changes, and reading it (openpyxl) took a quarter of a second at the start of every run."""
+    from dataclasses import asdict
+
+    from . import processing_report
+    from .memo import Memo, code_version
+
+    if not path.exists():
+        return {}, []
+    memo = Memo(ws)
+    remembered = memo.function("assignments", code_version(processing_report))
+
+    def read() -> dict:
+        rows, notices = read_assignments(path)
+        return {"rows": [asdict(a) for a in rows.values()], "notices": notices}
+
+    found = remembered.get((file_sha256(path),), read)
+    ws.store_memo(memo.new)
+    return {row["path"]: Assignment(**row) for row in found["rows"]}, found["notices"]
+
 
 def _assigned_provinces(assignments: dict[str, Assignment]) -> tuple[dict[str, str], list[str]]:
     from .provinces import match_province
@@ -601,11 +694,13 @@ def _update_assignments(path: Path, assignments: dict[str, Assignment], files: l
     return [f"{ASSIGNMENTS}: thêm {len(missing)} báo cáo cần Tổ biên tập quyết định (gán tỉnh hoặc chọn bản dùng)"]
 
 
-def current_reports(ws) -> set[str]:
+def current_reports(ws, chosen: set[str] | None = None) -> set[str]:
     """The hashes of the reports the draft should use: one per province (the editors' choice in
-    gan-tinh.xlsx, else the newest by document date), plus every report without a province."""
-    assignments, _ = read_assignments(Path(ws.folder) / ASSIGNMENTS)
-    chosen = {a.path for a in assignments.values() if a.chosen}
+    gan-tinh.xlsx, else the newest by document date), plus every report without a province.
+    ``chosen``: the paths marked in gan-tinh.xlsx, when the caller has read it already."""
+    if chosen is None:
+        assignments, _ = read_assignments(Path(ws.folder) / ASSIGNMENTS)
+        chosen = {a.path for a in assignments.values() if a.chosen}
     records = [f for f in ws.files() if f.status == "ok" and f.passages]
     dates = {}
     for f in records:
@@ -614,99 +709,3 @@ def current_reports(ws) -> set[str]:
     groups = choose_reports(records, dates, chosen)
     keep = {group[0].sha256 for group in groups.values()}
     return keep | {f.sha256 for f in records if not f.province}
-
-
-# --- outputs -------------------------------------------------------------------
-
-def _fingerprint(ws, files: list[FileOutcome]) -> str:
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(f"{f.path}|{f.sha256}|{f.status}|{f.province}|{f.used_in_draft}|{f.flags}\n".encode())
-    for pid, labels in sorted(ws.labels().items()):
-        for lab in labels:
-            digest.update(f"{pid}|{lab.model_version}|{lab.area}|{lab.finding}|{lab.sentence_span}\n".encode())
-    for c in ws.corrections():
-        digest.update(f"{c.passage_id}|{c.field}|{c.new_value}|{c.at}\n".encode())
-    return digest.hexdigest()
-
-
-def _load_state(out_dir: Path) -> dict:
-    try:
-        return json.loads((out_dir / OUTPUT_STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _protect_edited(out_dir: Path, state: dict, name: str) -> str | None:
-    """Keep a copy of an output someone edited since tongket wrote it; returns a notice."""
-    path = out_dir / name
-    written = state.get("hashes", {}).get(name)
-    if not path.exists() or written is None or file_sha256(path) == written:
-        return None
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    keep = output_path(out_dir, f"{path.stem}.da-sua-{stamp}{path.suffix}")
-    copy_file(path, keep)
-    hint = (" — nếu đây là bảng rà soát có hiệu chỉnh chưa nhập, chạy "
-            f"'tongket review import {keep.name} -w {out_dir}'") if name == WORKBOOK else ""
-    return f"{name} đã được sửa sau lần xuất trước; bản đó được giữ lại thành {keep.name}{hint}"
-
-
-def _write_documents(job: str, db_path: str, targets: dict[str, str]) -> str:
-    """One output job, in its own process: the big documents are written in parallel.
-    Each job opens the workspace read-only (WAL readers never block the run)."""
-    from .workspace import Workspace
-
-    with Workspace.open(db_path, readonly=True) as ws:
-        if job == WORKBOOK:
-            from .review import export_workbook
-
-            export_workbook(ws, targets[WORKBOOK])
-        elif job == EXCERPTS:
-            from .excerpts import write_excerpt_book
-
-            write_excerpt_book(ws, targets[EXCERPTS])
-        else:  # the heatmap, then the draft that embeds it
-            from .coverage import coverage_matrix, write_heatmap
-
-            from .draft import write_draft
-
-            write_heatmap(coverage_matrix(ws), targets[HEATMAP])
-            atomic_write(targets[DRAFT], lambda tmp: write_draft(ws, tmp, heatmap=targets[HEATMAP]))
-    return job
-
-
-def _write_outputs(ws, out_dir: Path, files: list[FileOutcome], progress, workers: int = 2
-                   ) -> tuple[dict[str, str], bool, list[str]]:
-    import multiprocessing
-
-    from .processing_report import write_processing_report
-
-    state = _load_state(out_dir)
-    fingerprint = _fingerprint(ws, files)
-    names = [WORKBOOK, EXCERPTS, HEATMAP, PROCESSING, DRAFT]
-    outputs = {name: str(output_path(out_dir, name)) for name in names}
-    if state.get("fingerprint") == fingerprint and all(
-            (out_dir / n).exists() and file_sha256(out_dir / n) == state.get("hashes", {}).get(n) for n in names):
-        return outputs, False, []
-
-    notices = [n for n in (_protect_edited(out_dir, state, name) for name in names) if n]
-    tick = progress.stage("Xuất kết quả", len(names))
-    write_processing_report(files, outputs[PROCESSING])
-    tick()
-    jobs = [HEATMAP, WORKBOOK, EXCERPTS]  # longest first
-    db_path = str(ws.db_path)
-    if workers <= 1:
-        for job in jobs:
-            _write_documents(job, db_path, outputs)
-            tick()
-    else:
-        # spawn, not fork: a forked child must not inherit the run's open SQLite connection
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-            for future in as_completed([pool.submit(_write_documents, job, db_path, outputs) for job in jobs]):
-                future.result()
-                tick()
-    hashes = {n: file_sha256(out_dir / n) for n in names}
-    write_text(out_dir / OUTPUT_STATE, json.dumps({"fingerprint": fingerprint, "hashes": hashes}))
-    return outputs, True, notices
-

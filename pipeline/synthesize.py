@@ -282,6 +282,36 @@ def _features(text: str, province: str) -> tuple[str, ...]:
     return _segment(generalise(text, [province]))
 
 
+@lru_cache(maxsize=1)
+def features_version() -> str:
+    """What ``_features`` depends on besides its inputs: the code of the modules it runs and the
+    segmentation lexicon (see ``pipeline.memo``)."""
+    import sys
+
+    from . import nlp, provinces, vietnamese
+    from .memo import code_version, lexicon_fingerprint
+
+    return code_version(sys.modules[__name__], nlp, provinces, vietnamese) + ":" + lexicon_fingerprint()
+
+
+def statement_features(items: list[Statement], memo=None) -> list[tuple[str, ...]]:
+    """``_features`` of each statement; with a ``memo.Memo``, remembered across runs."""
+    if memo is None:
+        return [_features(s.text, s.province) for s in items]
+    remembered = memo.function("features", features_version())
+    return [tuple(remembered.get((s.province, s.text), lambda s=s: list(_features(s.text, s.province))))
+            for s in items]
+
+
+def _national(memo=None) -> Callable[[str, list[str]], str]:
+    """``generalise``, remembered across runs with a ``memo.Memo`` (its province-name pattern is
+    slow on long sentences)."""
+    if memo is None:
+        return generalise
+    remembered = memo.function("generalise", features_version())
+    return lambda text, provinces: remembered.get((text, *provinces), lambda: generalise(text, provinces))
+
+
 class _Vectoriser:
     """TF-IDF (sublinear tf, smoothed idf) fitted on all statements of the batch."""
 
@@ -291,16 +321,34 @@ class _Vectoriser:
             df.update(set(words))
         n = len(docs)
         self.idf = {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
+        self._ids: dict[str, int] = {}  # word -> number, over every document seen
+        self._encoded: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _encode(self, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(word numbers in order, the distinct ones in order of appearance, their tf-idf weights)."""
+        found = self._encoded.get(words)
+        if found is None:
+            ids = self._ids
+            counts = Counter(words)
+            found = (np.array([ids.setdefault(w, len(ids)) for w in words], dtype=np.int64),
+                     np.array([ids[w] for w in counts], dtype=np.int64),
+                     np.array([(1.0 + math.log(c)) * self.idf.get(w, 1.0) for w, c in counts.items()]))
+            self._encoded[words] = found
+        return found
 
     def matrix(self, docs: list[tuple[str, ...]]) -> np.ndarray:
-        vocab: dict[str, int] = {}
-        for words in docs:
-            for w in words:
-                vocab.setdefault(w, len(vocab))
-        x = np.zeros((len(docs), max(1, len(vocab))), dtype=np.float32)
-        for i, words in enumerate(docs):
-            for w, c in Counter(words).items():
-                x[i, vocab[w]] = (1.0 + math.log(c)) * self.idf.get(w, 1.0)
+        """Rows of unit length; columns in order of the words' first appearance in ``docs``."""
+        encoded = [self._encode(tuple(words)) for words in docs]
+        empty = np.zeros(0, dtype=np.int64)
+        every = np.concatenate([e[0] for e in encoded] + [empty])
+        words, first = np.unique(every, return_index=True)
+        order = words[np.argsort(first, kind="stable")]
+        column = np.zeros(len(self._ids) + 1, dtype=np.int64)
+        column[order] = np.arange(len(order))
+        x = np.zeros((len(docs), max(1, len(order))), dtype=np.float32)
+        rows = np.repeat(np.arange(len(docs)), [len(e[1]) for e in encoded])
+        cols = column[np.concatenate([e[1] for e in encoded] + [empty])]
+        x[rows, cols] = np.concatenate([e[2] for e in encoded] + [np.zeros(0)])  # each rounds to float32 alone
         norms = np.linalg.norm(x, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return x / norms
@@ -315,30 +363,34 @@ def cluster(sim: np.ndarray, threshold: float) -> list[list[int]]:
     for start in range(n):
         if seen[start]:
             continue
-        component, stack = [], [start]
-        seen[start] = True
-        while stack:
-            i = stack.pop()
-            component.append(i)
-            for j in np.nonzero(adjacent[i] & ~seen)[0]:
-                seen[j] = True
-                stack.append(int(j))
-        clusters.extend(_average_linkage(sorted(component), sim, threshold))
+        # the connected component of start in the graph "similarity ≥ threshold", level by level
+        component = np.zeros(n, dtype=bool)
+        component[start] = True
+        frontier = component.copy()
+        while True:
+            frontier = adjacent[frontier].any(axis=0) & ~component
+            if not frontier.any():
+                break
+            component |= frontier
+        seen |= component
+        clusters.extend(_average_linkage(np.nonzero(component)[0].tolist(), sim, threshold))
     return clusters
 
 
 def _average_linkage(members: list[int], sim: np.ndarray, threshold: float) -> list[list[int]]:
     if len(members) == 1:
         return [members]
-    groups = [[m] for m in members]
     total = sim[np.ix_(members, members)].astype(np.float64)  # sum of pairwise similarities
+    if total.min() > threshold + 1e-6:
+        # every average of these similarities stays above the threshold (by far more than the
+        # rounding of summing them): the merging ends with one group, whatever its order
+        return [sorted(members)]
+    groups = [[m] for m in members]
     sizes = np.ones(len(members))
     alive = np.ones(len(members), dtype=bool)
+    avg = total / np.outer(sizes, sizes)  # average similarity; -1 on the diagonal and for merged groups
+    np.fill_diagonal(avg, -1.0)
     while True:
-        avg = total / np.outer(sizes, sizes)
-        np.fill_diagonal(avg, -1.0)
-        avg[~alive, :] = -1.0
-        avg[:, ~alive] = -1.0
         i, j = np.unravel_index(int(np.argmax(avg)), avg.shape)
         if avg[i, j] < threshold:
             break
@@ -348,6 +400,12 @@ def _average_linkage(members: list[int], sim: np.ndarray, threshold: float) -> l
         total[:, i] += total[:, j]
         sizes[i] += sizes[j]
         alive[j] = False
+        # only row and column i change (each entry computed as total / (size × size), as before)
+        avg[i, :] = total[i, :] / (sizes[i] * sizes)
+        avg[:, i] = total[:, i] / (sizes * sizes[i])
+        avg[i, ~alive] = avg[~alive, i] = -1.0
+        avg[j, :] = avg[:, j] = -1.0
+        avg[i, i] = -1.0
     return [sorted(groups[k]) for k in range(len(groups)) if alive[k]]
 
 
@@ -401,13 +459,15 @@ def _specific(s: Statement) -> bool:
     return _has_figures(s.text) or len(s.text.split()) >= 12
 
 
-def group_statements(items: list[Statement], threshold: float = MERGE_THRESHOLD
+def group_statements(items: list[Statement], threshold: float = MERGE_THRESHOLD, memo=None
                      ) -> dict[str, dict[str, list[FindingGroup]]]:
-    """area -> finding -> groups, each group written once, most provinces first."""
+    """area -> finding -> groups, each group written once, most provinces first. ``memo``
+    (a ``memo.Memo``) remembers the sentences' word features from one run to the next."""
     if not items:
         return {}
     rank = _province_order()
-    features = [_features(s.text, s.province) for s in items]
+    features = statement_features(items, memo)
+    national = _national(memo)
     index = {id(s): i for i, s in enumerate(items)}
     vectoriser = _Vectoriser(features)
     out: dict[str, dict[str, list[FindingGroup]]] = defaultdict(dict)
@@ -423,7 +483,7 @@ def group_statements(items: list[Statement], threshold: float = MERGE_THRESHOLD
             # figures that differ between the provinces are each province's own: keep them local
             local = len(provinces) > 1 and _has_figures(rep_text) and len(
                 {tuple(_NUMBER_RE.findall(bucket[i].text)) for i in members}) > 1
-            statement = drop_connective(rep_text if local or len(provinces) == 1 else generalise(rep_text, provinces))
+            statement = drop_connective(rep_text if local or len(provinces) == 1 else national(rep_text, provinces))
             sources = sorted((bucket[i].source for i in members),
                              key=lambda s: (rank.get(s.province, 99), s.province, s.file, s.paragraph))
             group = FindingGroup(area, finding, statement, provinces, sources,

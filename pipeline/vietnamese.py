@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --------------------------------------------------------------------------
 # Vietnamese letters
@@ -437,8 +438,10 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", _COMBINING_RE.sub("", decomposed))
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Key for matching: no diacritics, lowercase, whitespace collapsed and trimmed."""
+    """Key for matching: no diacritics, lowercase, whitespace collapsed and trimmed. Cached: the
+    same sentence is folded several times over (figures, years, cue words)."""
     return _WHITESPACE_RE.sub(" ", strip_diacritics(text).lower()).strip()
 
 

@@ -22,6 +22,9 @@ Schema (``PRAGMA user_version`` = number of applied ``MIGRATIONS``):
   old_value, new_value, editor, at, note, carried_from -> corrections)``: append-only (triggers
   forbid UPDATE and DELETE). ``passage_norm`` is the normalised text the editor saw.
 - ``runs(id PK, started, finished, stats JSON)``.
+- ``memo(key PK, value JSON)`` (schema 2): results of pure functions of a text that the outputs
+  need again on every run (the draft's word features of a sentence), keyed by a hash of the
+  function's version and its input (``pipeline.memo``). Only a cache: deleting rows is harmless.
 
 How corrections survive re-runs: a correction is *effective* while its passage is active and the
 passage's normalised text still equals ``passage_norm``. When it stops being effective (the
@@ -35,6 +38,7 @@ overrides an earlier one (ordered by ``at`` then ``id``).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -48,7 +52,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import WorkspaceError
-from .model import Correction, Document, Label, Passage
+from .model import Correction, Document, Label, Metadata, Passage
 
 DB_NAME = "tongket.sqlite"
 NEEDS_REVIEW = "cần xem lại"
@@ -143,6 +147,9 @@ MIGRATIONS: list[str] = [
         stats TEXT
     );
     """,
+    """
+    CREATE TABLE memo (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    """,
 ]
 
 
@@ -205,6 +212,7 @@ class Workspace:
         self.readonly = readonly
         self._conn = conn
         self._lock_file = lock_file
+        self._snapshot: dict = {}  # read-only workspaces read each table once (see _read)
 
     # --- opening, locking, transactions ------------------------------------
 
@@ -301,6 +309,36 @@ class Workspace:
             raise
         self._conn.execute("COMMIT")
 
+    def _read(self, key, load):
+        """``load()``, once per read-only workspace: output jobs open the workspace read-only while
+        nothing writes to it, and several outputs read the same tables. A writable workspace
+        always reads afresh."""
+        if not self.readonly:
+            return load()
+        if key not in self._snapshot:
+            self._snapshot[key] = load()
+        return self._snapshot[key]
+
+    def preload(self, passages: list[Passage], documents: dict[str, Document | None] | None = None,
+                labels: dict[str, list[Label]] | None = None) -> None:
+        """Use the active passages (and cached documents, current labels without scores) read
+        earlier by another connection, the database unchanged since, as the output workers do."""
+        if not self.readonly:
+            raise ValueError("only a read-only workspace reads from a snapshot")
+        self._snapshot["passages"] = list(passages)
+        for sha, doc in (documents or {}).items():
+            self._snapshot[("document", sha)] = doc
+        if labels is not None:
+            self._snapshot["labels"] = dict(labels)
+
+    def digest(self, table: str) -> str:
+        """A hash of what the outputs read from ``table`` (passages, labels, states, files), straight
+        from the rows: equal hashes, equal content."""
+        digest = hashlib.sha256()
+        for row in self._conn.execute(_DIGESTS[table]):
+            digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
     def _all(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
         return self._conn.execute(sql, tuple(params)).fetchall()
 
@@ -349,6 +387,9 @@ class Workspace:
                 self._reconcile()
 
     def files(self) -> list[FileRecord]:
+        return list(self._read("files", self._files))
+
+    def _files(self) -> list[FileRecord]:
         return [
             FileRecord(path=r["path"], sha256=r["sha256"], format=r["format"], status=r["status"],
                        province=r["province"], pages=r["pages"], passages=r["passages"],
@@ -370,6 +411,14 @@ class Workspace:
             )
 
     def cached_document(self, sha256: str) -> Document | None:
+        return self._read(("document", sha256), lambda: self._document(sha256))
+
+    def cached_metadata(self, sha256: str) -> Metadata | None:
+        """The metadata of a cached document (None when not cached), without reading its blocks."""
+        raw = self._one("SELECT metadata FROM documents WHERE sha256 = ? AND document IS NOT NULL", (sha256,))
+        return Metadata(**json.loads(raw)) if raw else None
+
+    def _document(self, sha256: str) -> Document | None:
         raw = self._one("SELECT document FROM documents WHERE sha256 = ?", (sha256,))
         return Document.from_dict(json.loads(raw)) if raw else None
 
@@ -416,6 +465,11 @@ class Workspace:
 
     def passages(self, province: str | None = None) -> list[Passage]:
         """Active passages, in report order."""
+        if province is None:
+            return list(self._read("passages", self._passages))
+        return self._passages(province)
+
+    def _passages(self, province: str | None = None) -> list[Passage]:
         sql = "SELECT * FROM passages WHERE status = 'active'"
         params: tuple = ()
         if province is not None:
@@ -423,6 +477,17 @@ class Workspace:
             params = (province,)
         sql += " ORDER BY COALESCE(province, ''), source, block_index, id"
         return [_passage(r) for r in self._all(sql, params)]
+
+    def unlabelled_passages(self, model_version: str) -> list[Passage]:
+        """Active passages without a label from ``model_version``, in report order."""
+        rows = self._all(
+            """SELECT * FROM passages p WHERE status = 'active' AND NOT EXISTS
+               (SELECT 1 FROM predictions pr WHERE pr.passage_id = p.id AND pr.model_version = ?)
+               ORDER BY COALESCE(province, ''), source, block_index, id""", (model_version,))
+        return [_passage(r) for r in rows]
+
+    def count_passages(self) -> int:
+        return self._one("SELECT COUNT(*) FROM passages WHERE status = 'active'")
 
     def passage(self, passage_id: str) -> Passage | None:
         rows = self._all("SELECT * FROM passages WHERE id = ?", (passage_id,))
@@ -483,12 +548,31 @@ class Workspace:
         return bool(self._one("SELECT 1 FROM predictions WHERE passage_id = ? AND model_version = ?",
                               (passage_id, model_version)))
 
-    def labels(self, model_version: str | None = None) -> dict[str, list[Label]]:
-        """Current labels of active passages: those of ``model_version``, or of the latest one stored."""
+    def labels(self, model_version: str | None = None, scores: bool = True) -> dict[str, list[Label]]:
+        """Current labels of active passages: those of ``model_version``, or of the latest one stored.
+        ``scores=False`` leaves out the top-three scores (the outputs do not show them)."""
+        if model_version is None and not scores:
+            return dict(self._read("labels", lambda: self._labels(None, False)))
+        return self._labels(model_version, scores)
+
+    def labels_of(self, passage_ids: Iterable[str]) -> dict[str, list[Label]]:
+        """``labels(scores=False)`` of some passages only (those labelled since the rest was read)."""
+        out: dict[str, list[Label]] = {}
+        ids = sorted(set(passage_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self._all(
+                f"""SELECT pr.* FROM predictions pr JOIN passages p ON p.id = pr.passage_id
+                    WHERE p.status = 'active' AND pr.model_version = {_LATEST}
+                    AND pr.passage_id IN ({", ".join("?" * len(chunk))})
+                    ORDER BY pr.passage_id, COALESCE(pr.span_start, 0), pr.id""", chunk)
+            for r in rows:
+                out.setdefault(r["passage_id"], []).append(_label(r, False))
+        return out
+
+    def _labels(self, model_version: str | None, scores: bool) -> dict[str, list[Label]]:
         if model_version is None:
-            version = ("(SELECT model_version FROM predictions q WHERE q.passage_id = pr.passage_id "
-                       "ORDER BY q.id DESC LIMIT 1)")
-            params: tuple = ()
+            version, params = _LATEST, ()
         else:
             version, params = "?", (model_version,)
         rows = self._all(
@@ -497,7 +581,7 @@ class Workspace:
                 ORDER BY pr.passage_id, COALESCE(pr.span_start, 0), pr.id""", params)
         out: dict[str, list[Label]] = {}
         for r in rows:
-            out.setdefault(r["passage_id"], []).append(_label(r))
+            out.setdefault(r["passage_id"], []).append(_label(r, scores))
         return out
 
     def model_versions(self) -> list[str]:
@@ -533,6 +617,9 @@ class Workspace:
 
     def editor_states(self) -> dict[str, EditorState]:
         """The effective corrections of each active passage that has any."""
+        return dict(self._read("states", self._editor_states))
+
+    def _editor_states(self) -> dict[str, EditorState]:
         rows = self._all(
             """SELECT c.passage_id, c.field, c.new_value FROM corrections c
                JOIN passages p ON p.id = c.passage_id
@@ -553,10 +640,13 @@ class Workspace:
 
         A corrected area or finding overrides the model on every label of the passage and gets
         confidence 1.0. A passage with no prediction but a corrected area and finding gets one
-        label with model version ``editor``.
+        label with model version ``editor``. The labels come without their top-three scores.
         """
+        return list(self._read("effective", self._effective_labels))
+
+    def _effective_labels(self) -> list[tuple[Passage, Label]]:
         states = self.editor_states()
-        labels = self.labels()
+        labels = self.labels(scores=False)
         out: list[tuple[Passage, Label]] = []
         for p in self.passages():
             state = states.get(p.id, EditorState())
@@ -569,13 +659,25 @@ class Workspace:
                 out.append((p, apply_state(lab, state)))
         return out
 
+    def low_confidence_count(self) -> int:
+        """How many of ``effective_labels()`` are low-confidence (counted without building them)."""
+        states = self.editor_states()
+        rows = self._all(
+            f"""SELECT pr.passage_id FROM predictions pr JOIN passages p ON p.id = pr.passage_id
+                WHERE p.status = 'active' AND pr.low_confidence = 1 AND pr.model_version = {_LATEST}""")
+        count = 0
+        for r in rows:
+            state = states.get(r[0])
+            count += state is None or not (state.excluded or state.area or state.finding)
+        return count
+
     def corrected_passages(self) -> list[tuple[Passage, str, str]]:
         """(passage, area, finding) for each active, not excluded passage an editor corrected.
 
         The field the editor left alone comes from the model (its longest span's label).
         """
         states = self.editor_states()
-        labels = self.labels()
+        labels = self.labels(scores=False)
         out = []
         for p in self.passages():
             state = states.get(p.id)
@@ -602,6 +704,19 @@ class Workspace:
                                                           r["passage_status"] != "active")
             grouped[r["passage_id"]].corrections.append(_correction(r))
         return list(grouped.values())
+
+    # --- memo (a cache of pure functions of a text) --------------------------
+
+    def memo(self, prefix: str) -> dict[str, str]:
+        """Every memo entry whose key starts with ``prefix``."""
+        rows = self._all("SELECT key, value FROM memo WHERE key >= ? AND key < ?", (prefix, prefix + "\uffff"))
+        return {r[0]: r[1] for r in rows}
+
+    def store_memo(self, entries: dict[str, str]) -> None:
+        if not entries:
+            return
+        with self._transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO memo (key, value) VALUES (?, ?)", entries.items())
 
     # --- runs and status ----------------------------------------------------
 
@@ -722,6 +837,22 @@ def _statements(script: str) -> list[str]:
     return out
 
 
+_LATEST = "(SELECT model_version FROM predictions q WHERE q.passage_id = pr.passage_id ORDER BY q.id DESC LIMIT 1)"
+_DIGESTS = {
+    "passages": """SELECT id, doc_sha256, province, source, page, paragraph, block_index, heading_path, text,
+                   sentences FROM passages WHERE status = 'active' ORDER BY id""",
+    "labels": f"""SELECT pr.passage_id, pr.model_version, pr.span_start, pr.span_end, pr.area, pr.finding,
+                  pr.area_confidence, pr.finding_confidence, pr.area2, pr.text, pr.low_confidence
+                  FROM predictions pr JOIN passages p ON p.id = pr.passage_id
+                  WHERE p.status = 'active' AND pr.model_version = {_LATEST}
+                  ORDER BY pr.passage_id, COALESCE(pr.span_start, 0), pr.id""",
+    "states": """SELECT c.passage_id, c.field, c.new_value FROM corrections c JOIN passages p ON p.id = c.passage_id
+                 WHERE p.status = 'active' AND p.norm_text = c.passage_norm ORDER BY c.at, c.id""",
+    # not processed_at: a file that fails is recorded again on every run
+    "files": "SELECT path, sha256, format, status, province, pages, passages, warnings, error FROM files ORDER BY path",
+}
+
+
 def _passage(r: sqlite3.Row) -> Passage:
     return Passage(id=r["id"], text=r["text"], heading_path=json.loads(r["heading_path"]),
                    sentences=json.loads(r["sentences"]), source=r["source"], doc_sha256=r["doc_sha256"],
@@ -729,12 +860,12 @@ def _passage(r: sqlite3.Row) -> Passage:
                    paragraph=r["paragraph"])
 
 
-def _label(r: sqlite3.Row) -> Label:
+def _label(r: sqlite3.Row, scores: bool = True) -> Label:
     span = (r["span_start"], r["span_end"]) if r["span_start"] is not None else None
     return Label(passage_id=r["passage_id"], area=r["area"], finding=r["finding"],
                  area_confidence=r["area_confidence"], finding_confidence=r["finding_confidence"],
-                 area_scores=[tuple(x) for x in json.loads(r["area_scores"])],
-                 finding_scores=[tuple(x) for x in json.loads(r["finding_scores"])],
+                 area_scores=[tuple(x) for x in json.loads(r["area_scores"])] if scores else [],
+                 finding_scores=[tuple(x) for x in json.loads(r["finding_scores"])] if scores else [],
                  area2=r["area2"], text=r["text"], sentence_span=span, model_version=r["model_version"],
                  low_confidence=bool(r["low_confidence"]))
 

@@ -1,8 +1,9 @@
 import warnings
 
+import xlsxwriter
 from click.testing import CliRunner
 from matplotlib.image import imread
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from pipeline.cli import main
 from pipeline.coverage import UNKNOWN_PROVINCE, coverage_matrix, write_coverage_sheet, write_heatmap
@@ -45,8 +46,10 @@ def test_matrix_counts_every_province_and_area_with_corrections_applied(tmp_path
 def test_coverage_sheet_lists_counts_and_notes(tmp_path):
     with build(tmp_path / "ws") as ws:
         coverage = coverage_matrix(ws)
-    wb = Workbook()
-    sheet = write_coverage_sheet(wb, coverage, load_taxonomy())
+    book = xlsxwriter.Workbook(str(tmp_path / "bao-phu.xlsx"))
+    write_coverage_sheet(book, coverage, load_taxonomy())
+    book.close()
+    sheet = load_workbook(tmp_path / "bao-phu.xlsx")["Bao phủ"]
     assert [c.value for c in sheet[1]][:2] == ["Tỉnh/TP", "1.1\nChỉ đạo, điều hành, phối hợp"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["Hà Nội"] == ("Hà Nội", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, "Không có: " + ", ".join(AREAS[1:]))

@@ -45,7 +45,7 @@ def fix(passage_id, fld, value, editor="Lan"):
 def test_new_workspace_has_versioned_schema_wal_foreign_keys_and_a_batch_id(tmp_path):
     with Workspace.open(tmp_path / "ws") as ws:
         batch = ws.batch_id
-        assert ws.schema_version == 1
+        assert ws.schema_version == 2
         assert ws._one("PRAGMA journal_mode") == "wal"
         assert ws._one("PRAGMA foreign_keys") == 1
         assert str(uuid.UUID(batch)) == batch
@@ -177,7 +177,7 @@ def test_runs_and_status(tmp_path):
         ws.add_corrections([fix(REPORT_A[1].id, "excluded", "x"), fix(REPORT_A[2].id, "area", "1.4")])
         status = ws.status()
         assert {k: v for k, v in status.items() if k not in ("workspace", "batch_id", "last_run")} == {
-            "schema_version": 1, "files": {"ok": 1, "failed": 1, "skipped": 0}, "documents": 1, "provinces": 1, "passages": 3,
+            "schema_version": 2, "files": {"ok": 1, "failed": 1, "skipped": 0}, "documents": 1, "provinces": 1, "passages": 3,
             "labelled_passages": 3, "model_versions": ["m1"], "corrections": 2, "corrected_passages": 1,
             "excluded_passages": 1, "needs_review": 0,
         }
