@@ -51,7 +51,7 @@ class TrainConfig:
     learn_rate: float = 0.002
     l2: float = 1e-5
     seed: int = 0
-    refit: bool = True  # after choosing the epoch count on dev, train on train + dev
+    refit: bool = True  # after choosing each head's epoch count on dev, train on train + dev
     extra: dict = field(default_factory=dict)
 
 
@@ -167,8 +167,8 @@ def _fit(items: list[LabelledPassage], cfg: TrainConfig, taxonomy: Taxonomy, epo
 def train(train_items: list[LabelledPassage], dev_items: list[LabelledPassage],
           out_dir: Path = MODEL_DIR, cfg: TrainConfig | None = None, taxonomy: Taxonomy | None = None,
           log=print) -> dict:
-    """Choose the epoch count on dev, then (cfg.refit) train again on train + dev for that
-    many epochs; save to out_dir. The dev scores reported are those of the choosing run."""
+    """Choose each head's epoch count on dev, then (cfg.refit) train again on train + dev for
+    those epochs; save to out_dir. The dev scores reported are those of the choosing run."""
     cfg = cfg or TrainConfig()
     taxonomy = taxonomy or load_taxonomy()
     nlp, best_epoch, dev_scores = _fit(train_items, cfg, taxonomy, dict.fromkeys(HEADS, cfg.epochs),

@@ -713,9 +713,15 @@ class Workspace:
         return {r[0]: r[1] for r in rows}
 
     def store_memo(self, entries: dict[str, str]) -> None:
+        """Store new entries; a function's entries of any other version are dropped (never read again)."""
         if not entries:
             return
+        versions = {key[:key.index(":", key.index(":") + 1) + 1] for key in entries}  # "name:version:"
         with self._transaction() as conn:
+            for prefix in versions:
+                name = prefix[:prefix.index(":") + 1]
+                conn.execute("DELETE FROM memo WHERE key >= ? AND key < ? AND NOT (key >= ? AND key < ?)",
+                             (name, name + "\uffff", prefix, prefix + "\uffff"))
             conn.executemany("INSERT OR REPLACE INTO memo (key, value) VALUES (?, ?)", entries.items())
 
     # --- runs and status ----------------------------------------------------

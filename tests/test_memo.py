@@ -48,3 +48,14 @@ def test_a_new_version_of_the_code_remembers_anew(tmp_path):
         assert Memo(ws).function("features", "v2").get(("Nghệ An", "câu"), lambda: calls.append(1) or ["khác"]) == [
             "khác"]
         assert calls == [1]
+
+
+def test_storing_a_new_version_drops_the_old_one_and_keeps_other_functions(tmp_path):
+    with build(tmp_path / "ws") as ws:
+        for name, version in (("features", "v1"), ("figures", "v1"), ("features", "v2")):
+            memo = Memo(ws)
+            memo.function(name, version).get(("Nghệ An", "câu"), lambda: [version])
+            ws.store_memo(memo.new)
+        assert Memo(ws).function("features", "v1").memo.known == {}
+        assert Memo(ws).function("figures", "v1").get(("Nghệ An", "câu"), lambda: ["tính lại"]) == ["v1"]
+        assert Memo(ws).function("features", "v2").get(("Nghệ An", "câu"), lambda: ["tính lại"]) == ["v2"]
