@@ -74,8 +74,6 @@ class Classifier:
     """The shipped (or a freshly trained) model plus heading evidence and splitting."""
 
     def __init__(self, model_dir: str | Path | None = None, taxonomy: Taxonomy | None = None):
-        import spacy
-
         from . import spacy_tokenizer, textcat_model  # noqa: F401  (registered before loading)
 
         self.model_dir = Path(model_dir or MODEL_DIR)
@@ -84,6 +82,8 @@ class Classifier:
 
             raise ReportError("chưa có mô hình phân loại", str(self.model_dir),
                               "chạy 'tongket train' để huấn luyện lại mô hình")
+        from .spacy_lite import spacy
+
         self.nlp = spacy.load(self.model_dir)
         self.taxonomy = taxonomy or load_taxonomy()
         self.version = self.nlp.meta.get("tongket", {}).get("version", "unknown")

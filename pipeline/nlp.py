@@ -42,12 +42,33 @@ def _segment_sentence(sentence: str) -> tuple[str, ...]:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a passage (underthesea), never empty for non-blank text."""
-    from underthesea import sent_tokenize
-
     text = text.strip()
     if not text:
         return []
-    return [s.strip() for s in sent_tokenize(text) if s.strip()] or [text]
+    return [s.strip() for s in _sent_tokenize()(text) if s.strip()] or [text]
+
+
+@lru_cache(maxsize=1)
+def _sent_tokenize():
+    """underthesea's sentence splitter. Its module is self-contained (a Punkt-style splitter and a
+    JSON of abbreviations), so it is loaded on its own, in milliseconds: importing the
+    ``underthesea`` package first imports every pipeline it has (POS, chunking, NER, their models:
+    half a second at the start of every run that reads a new report). Another underthesea layout
+    falls back to the package's own import."""
+    import importlib.util
+    import os
+
+    try:
+        package = importlib.util.find_spec("underthesea")
+        path = os.path.join(package.submodule_search_locations[0], "pipeline", "sent_tokenize", "__init__.py")
+        spec = importlib.util.spec_from_file_location("tongket_underthesea_sent_tokenize", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.sent_tokenize
+    except Exception:  # noqa: BLE001 - any other version or layout: the documented import
+        from underthesea import sent_tokenize
+
+        return sent_tokenize
 
 
 def normalise_token(word: str) -> str | None:

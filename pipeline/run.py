@@ -240,8 +240,8 @@ def _extract_all(paths: list[Path], workers: int, tick: Callable[[], None], ahea
 class _Ahead:
     """Work started when a run has new reports to read, so that it is done when the run needs it.
 
-    While the reports are read in worker processes, a thread of the run's process imports
-    underthesea (it splits the new reports' sentences) and loads the classifier, and the draft's
+    While the reports are read in worker processes, a thread of the run's process loads the
+    classifier, and the draft's
     output worker starts and imports its libraries (``outputs.OutputPool``). Once the reports are
     stored, the workbook's worker starts too, and both read the passages while the run waits for
     the model and labels the new passages."""
@@ -259,9 +259,6 @@ class _Ahead:
     def _load(self) -> None:
         _lower_priority(THREAD_NICENESS)  # this thread only: reading the reports (OCR) comes first
         try:
-            from .segment import split_sentences
-
-            split_sentences("Khởi động.")  # underthesea first: the new reports' passages need it soonest
             from .labelling import get_classifier
             from .model import Passage
 

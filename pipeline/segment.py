@@ -12,21 +12,11 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from .model import BODY, LIST_ITEM, PARAGRAPH, Document, Passage
+from .nlp import split_sentences
 
 
 def passage_id(sha256: str, block_index: int) -> str:
     return f"{sha256[:12]}-{block_index:04d}"
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences by underthesea's tokenizer (offline), never empty for non-empty text."""
-    text = text.strip()
-    if not text:
-        return []
-    from underthesea import sent_tokenize
-
-    sentences = [s.strip() for s in sent_tokenize(text) if s.strip()]
-    return sentences or [text]
 
 
 def passages(doc: Document) -> list[Passage]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import spacy
+from .spacy_lite import spacy  # first: spaCy without its command line
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 

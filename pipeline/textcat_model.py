@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
-import spacy
+from .spacy_lite import spacy  # first: spaCy without its command line
 from spacy.attrs import LOWER
 from spacy.ml.models.textcat import NEG_VALUE, resize_and_set_ref
 from spacy.ml.extract_ngrams import extract_ngrams

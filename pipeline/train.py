@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import spacy
+from .spacy_lite import spacy  # first: spaCy without its command line
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
