@@ -18,18 +18,23 @@ from pipeline.labelled import load_split
 from pipeline.train import TrainConfig, train
 
 # Each candidate overrides the TrainConfig defaults. The chosen model: the lexicon segmenter,
-# the first two words marked; area head on word counts plus normalised binary words (one
-# linear layer), finding head on normalised binary word uni+bigrams (pipeline.textcat_model);
-# each head keeps its best epoch.
+# the first two words marked; area head on TF-IDF-weighted words, finding head on normalised
+# binary word uni+bigrams (pipeline.textcat_model); each head keeps its best epoch.
 CANDIDATES = {
-    "chosen (dual 1 / normbow 2)": dict(),
-    "bow 1 / bow 1 (before)": dict(area_architecture="bow", finding_architecture="bow", finding_ngrams=1),
+    "chosen (tfidf 1 / normbow 2)": dict(),
+    "dual 1 / normbow 2 (before)": dict(area_architecture="dual"),
+    "bow 1 / bow 1": dict(area_architecture="bow", finding_architecture="bow", finding_ngrams=1),
     "bow 1 / normbow 2": dict(area_architecture="bow"),
     "bow 1 / normbow 1": dict(area_architecture="bow", finding_ngrams=1),
     "bow 2 / normbow 2": dict(area_architecture="bow", area_ngrams=2),
     "normbow 1 / normbow 2": dict(area_architecture="normbow"),
     "normbow 2 / normbow 2": dict(area_architecture="normbow", area_ngrams=2),
-    "dual 2 / normbow 2": dict(area_ngrams=2),
+    "dual 2 / normbow 2": dict(area_architecture="dual", area_ngrams=2),
+    "tfidf 2 / normbow 2": dict(area_ngrams=2),
+    "tfidf 2 / tfidf 2": dict(area_ngrams=2, finding_architecture="tfidf"),
+    "tfidf 1 / tfidf 2": dict(finding_architecture="tfidf"),
+    "learn rate 0.001": dict(learn_rate=0.001),
+    "batch 64": dict(batch_size=64),
     "L2 weight decay 1e-3": dict(l2=1e-3),
     "L2 weight decay 1e-2": dict(l2=1e-2),
     "no lead words": dict(lead_words=0),

@@ -78,6 +78,16 @@ def count(out: str, label: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+def machine_reference() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this machine is right now (a shared machine
+    varies by tens of percent from hour to hour; compare figures taken at similar references)."""
+    t = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return time.perf_counter() - t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", help="an existing batch folder (from tongket corpus build)")
@@ -85,6 +95,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
     tongket = [sys.executable, "-m", "pipeline.cli"]
+    print(f"máy: vòng lặp tham chiếu {machine_reference():.2f} s (5 triệu phép cộng Python)")
     work = Path(tempfile.mkdtemp(prefix="tongket-bench-"))
     try:
         batch = Path(args.batch) if args.batch else work / "batch"

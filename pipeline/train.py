@@ -23,6 +23,7 @@ from spacy.util import fix_random_seed, minibatch
 
 from . import spacy_tokenizer, textcat_model  # noqa: F401  (register the tokenizer and the architecture)
 from .nlp import build_lexicon
+from .textcat_model import fit_idf
 from .labelled import LabelledPassage
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -36,9 +37,10 @@ class TrainConfig:
 
     segmenter: str = "lexicon"  # "crf" or "lexicon" (see pipeline/nlp.py)
     lead_words: int = 2  # the first words of a passage also count as "^word" features
-    # Per head: "bow" (spaCy's n-gram counts), "normbow" (normalised binary n-grams),
-    # "dual" (both, one linear layer; see pipeline.textcat_model) or "ensemble" (bow + CNN).
-    area_architecture: str = "dual"
+    # Per head: "bow" (spaCy's n-gram counts), "normbow" (normalised binary n-grams), "tfidf"
+    # (TF-IDF-weighted n-grams), "dual" (counts + normbow, one linear layer; see
+    # pipeline.textcat_model) or "ensemble" (bow + CNN).
+    area_architecture: str = "tfidf"
     area_ngrams: int = 1
     finding_architecture: str = "normbow"
     finding_ngrams: int = 2
@@ -62,6 +64,9 @@ def _textcat_model(architecture: str, ngrams: int, cfg: TrainConfig) -> dict:
         return bow
     if architecture == "normbow":
         return {"@architectures": "tongket.TextCatNormBOW.v1", "ngram_size": ngrams,
+                "length": cfg.hash_length}
+    if architecture == "tfidf":
+        return {"@architectures": "tongket.TextCatTfidfBOW.v1", "ngram_size": ngrams,
                 "length": cfg.hash_length}
     if architecture == "dual":
         return {"@architectures": "tongket.TextCatDualBOW.v1", "ngram_size": ngrams, "length": cfg.hash_length}
@@ -126,6 +131,8 @@ def _fit(items: list[LabelledPassage], cfg: TrainConfig, taxonomy: Taxonomy, epo
     if cfg.segmenter == "lexicon":
         nlp.tokenizer.set_extra_words(build_lexicon([it.text for it in items]))
     examples = _examples(nlp, items, taxonomy)
+    for head in HEADS:  # TF-IDF heads weigh n-grams by their document frequency in these passages
+        fit_idf(nlp.get_pipe(head).model, [ex.predicted for ex in examples[head]])
     nlp.initialize(lambda: examples["area"] + examples["finding"])
     optimizer = nlp.create_optimizer()
     optimizer.learn_rate = cfg.learn_rate
