@@ -39,7 +39,7 @@ def write_processing_report(files, out: str | Path) -> Path:
 def _write_processing_report(files, path: Path) -> None:
     import xlsxwriter
 
-    from .review_export import OPTIONS, Cells
+    from .review_export import OPTIONS, Cells, close_book
 
     book = xlsxwriter.Workbook(str(path), OPTIONS)
     base = {"text_wrap": True, "valign": "top"}
@@ -60,7 +60,7 @@ def _write_processing_report(files, path: Path) -> None:
         sheet.set_column(col, col, width)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(0, len(files)), len(HEADER) - 1)
-    book.close()
+    close_book(book)
 
 
 # --- gan-tinh.xlsx ----------------------------------------------------------------------------

@@ -145,6 +145,21 @@ def _column_letter(col: int) -> str:
     return letters
 
 
+def close_book(book) -> None:
+    """Close an xlsxwriter workbook (it writes the file then). A full disk or a permission error
+    comes out as the OSError it is: xlsxwriter wraps it in its own FileCreateError, which the
+    run's handling of output errors (one Vietnamese line, exit code 2) would not recognise."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        book.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc.__context__
+        if isinstance(cause, OSError):
+            raise cause from exc
+        raise
+
+
 def splice(path: Path, sheets: list[BulkSheet]) -> None:
     """Put the bulk rows into the closed workbook at ``path`` (rewritten in place)."""
     by_part = {b.part: b for b in sheets}
@@ -215,7 +230,7 @@ def write_workbook(ws: Workspace, out: Path, taxonomy: Taxonomy | None = None,
         _write_excerpts(wb, _sheet_title(f"{area.code} {area.short or area.name}"), area_rows, tax, editable=False)
     _write_lists(wb, tax)
     _write_meta(wb, ws, rows)
-    wb.book.close()
+    close_book(wb.book)
     splice(out, wb.bulks)
     return out
 

@@ -245,3 +245,16 @@ def test_a_full_disk_gives_a_clear_message_and_no_half_written_output(finished, 
     assert not any(name.startswith(TEMP_PREFIX) for name in files)
     assert ".tongket-outputs.json" not in files  # the outputs are not recorded as written
     assert "du-thao-bao-cao-tong-ket.docx" not in files
+
+
+def test_an_xlsxwriter_disk_error_surfaces_as_the_oserror_it_is(tmp_path):
+    """xlsxwriter wraps a failed write (full disk, no permission, missing folder) in FileCreateError;
+    the run's output-error handling recognises OSError, so the workbook writers re-raise that."""
+    import xlsxwriter
+
+    from pipeline.review_export import close_book
+
+    book = xlsxwriter.Workbook(str(tmp_path / "khong-co" / "ra-soat.xlsx"))
+    book.add_worksheet("a").write(0, 0, "x")
+    with pytest.raises(OSError):
+        close_book(book)
