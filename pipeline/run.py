@@ -241,10 +241,9 @@ class _Ahead:
     """Work started when a run has new reports to read, so that it is done when the run needs it.
 
     While the reports are read in worker processes, a thread of the run's process loads the
-    classifier, and the draft's
-    output worker starts and imports its libraries (``outputs.OutputPool``). Once the reports are
-    stored, the workbook's worker starts too, and both read the passages while the run waits for
-    the model and labels the new passages."""
+    classifier, and the draft's output worker starts and imports its libraries
+    (``outputs.OutputPool``). Once the reports are stored, the workbook's worker starts too, and
+    both read the passages while the run waits for the model and labels the new passages."""
 
     def __init__(self, model_dir: str | None):
         self.model_dir = model_dir
