@@ -71,8 +71,9 @@ def _tfidf_forward(model: Model, docs, is_train: bool):
     owner = np.repeat(np.arange(len(docs)), [len(k) for k in per_doc])
     order = np.lexsort((keys, owner))
     keys, owner = keys[order], owner[order]
-    first = np.flatnonzero(np.concatenate(([True], (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])))
-                           if len(keys) else np.zeros(0, dtype=bool))
+    starts = np.ones(len(keys), dtype=bool)  # where a new (passage, key) run begins
+    starts[1:] = (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])
+    first = np.flatnonzero(starts)
     counts = np.diff(np.append(first, len(keys)))
     keys, owner = keys[first], owner[first]
     known, weights = model.attrs["idf_keys"], model.attrs["idf_values"]
