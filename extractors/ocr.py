@@ -1,6 +1,7 @@
-"""Scanned pages: rendered by pdfium, read by Tesseract's Vietnamese model.
+"""Scanned pages: taken from the file or rendered by pdfium, read by Tesseract's Vietnamese model.
 
-Each page is rendered in grey at OCR_DPI and handed to a `tesseract` process
+A scanner's page (one upright image over the whole page) is handed on with its own pixels; any
+other page is rendered in grey at up to OCR_DPI. Each image goes to a `tesseract` process
 (`OMP_THREAD_LIMIT=1`, OCR_WORKERS pages at a time). Tesseract's TSV output
 gives words with boxes and confidences; words become lines (in points, like the
 text-PDF lines) that the PDF backend joins into paragraphs, so a scan and its
@@ -157,6 +158,45 @@ def _render_dpi(page) -> int:
     return int(max(1, min(OCR_DPI, cap, max(MIN_DPI, round(best)))))
 
 
+def _page_image(page):
+    """The page as a grey Pillow image and its resolution: a scanner's page (one upright image
+    filling the page, at a resolution we read as is) is taken straight from the file, ten times
+    faster than rendering it; any other page is rendered at ``_render_dpi``."""
+    scan = _scanner_page(page)
+    if scan is not None:
+        return scan
+    dpi = _render_dpi(page)
+    return page.render(scale=dpi / 72.0, grayscale=True).to_pil().convert("L"), dpi
+
+
+def _scanner_page(page):
+    """(image, dpi) of a page that is exactly one 8-bit grey or colour image drawn upright over the
+    whole page, at MIN_DPI to OCR_DPI; None for anything else (masks, 1-bit, rotated, cropped…)."""
+    import pypdfium2.raw as raw
+
+    objects = list(page.get_objects(max_depth=2))
+    if len(objects) != 1 or objects[0].type != raw.FPDF_PAGEOBJ_IMAGE or page.get_rotation():
+        return None
+    image = objects[0]
+    try:
+        a, b, c, d, e, f = image.get_matrix().get()
+        meta = image.get_metadata()
+        width, height = page.get_size()
+        left, bottom, _, _ = page.get_cropbox()
+        if b or c or a <= 0 or d <= 0 or meta.bits_per_pixel not in (8, 24) or meta.colorspace not in (
+                raw.FPDF_COLORSPACE_DEVICEGRAY, raw.FPDF_COLORSPACE_DEVICERGB):
+            return None
+        if max(abs(e - left), abs(f - bottom), abs(a - width), abs(d - height)) > 1.0:
+            return None  # not the whole visible page
+        dpi = meta.width / (a / 72.0)
+        if not MIN_DPI - 1 <= dpi <= OCR_DPI + 1 or abs(meta.height / (d / 72.0) - dpi) > 1.0:
+            return None
+        pil = image.get_bitmap(render=False).to_pil().convert("L")
+    except Exception:  # pdfium could not decode it as is: render the page instead
+        return None
+    return (pil, dpi) if pil.size == (meta.width, meta.height) else None
+
+
 def _column_major(band: list[list]) -> list:
     """Runs of a band of split lines, column by column: the left column reads first."""
     out = []
@@ -179,14 +219,13 @@ def ocr_pages(pdf, indices: list[int], path: Path) -> dict[int, tuple[list, list
         futures = {}
         for index in indices:
             page = pdf[index]
-            dpi = _render_dpi(page)
+            image, dpi = _page_image(page)
             scales[index] = 72.0 / dpi
-            image = page.render(scale=dpi / 72.0, grayscale=True).to_pil()
             page.close()
             hs, vs = image_rulings(image, scales[index])
             grids[index] = table_grids(hs, vs, tol=5.0)
             target = Path(tmp) / f"page-{index + 1}.pgm"
-            image.convert("L").save(target)
+            image.save(target)
             futures[index] = pool.submit(_run_tesseract, binary, target)
         for index, future in futures.items():
             tsv = future.result()
@@ -213,18 +252,21 @@ def image_rulings(image, scale: float) -> tuple[list, list]:
     """
     import numpy as np
 
-    dark = np.asarray(image.convert("L")) < 150
+    dark = np.asarray(image if image.mode == "L" else image.convert("L")) < 150
     height, width = dark.shape
 
     def runs(mask, length: int) -> list[tuple[int, int, int]]:
         """(row, first column, last column) of rows that hold a run of `length` dark pixels."""
-        total = np.zeros((mask.shape[0], mask.shape[1] + 1), dtype=np.int32)
-        np.cumsum(mask, axis=1, out=total[:, 1:])
-        full = (total[:, length:] - total[:, :-length]) >= int(length * 0.95)
+        need = int(length * 0.95)
+        rows = np.nonzero(mask.sum(axis=1) >= need)[0]  # only rows with enough dark pixels at all
+        sub = mask[rows]
+        total = np.zeros((sub.shape[0], sub.shape[1] + 1), dtype=np.int32)
+        np.cumsum(sub, axis=1, out=total[:, 1:])
+        full = (total[:, length:] - total[:, :-length]) >= need
         found = []
-        for row in np.nonzero(full.any(axis=1))[0]:
-            cols = np.nonzero(full[row])[0]
-            found.append((int(row), int(cols[0]), int(cols[-1]) + length))
+        for i in np.nonzero(full.any(axis=1))[0]:
+            cols = np.nonzero(full[i])[0]
+            found.append((int(rows[i]), int(cols[0]), int(cols[-1]) + length))
         return found
 
     def merge(found: list, gap: int = 6) -> list[list[float]]:
