@@ -1,8 +1,8 @@
 """Scanned pages: taken from the file or rendered by pdfium, read by Tesseract's Vietnamese model.
 
 A scanner's page (one upright image over the whole page) is handed on with its own pixels; any
-other page is rendered in grey at up to OCR_DPI. Each image goes to a `tesseract` process
-(`OMP_THREAD_LIMIT=1`, OCR_WORKERS pages at a time). Tesseract's TSV output
+other page is rendered in grey at up to OCR_DPI. Each image is read by Tesseract (`tesseract.py`:
+its library, else its command; OCR_WORKERS pages at a time, one thread each). Tesseract's TSV output
 gives words with boxes and confidences; words become lines (in points, like the
 text-PDF lines) that the PDF backend joins into paragraphs, so a scan and its
 text PDF come out alike. Tesseract's page segmentation (psm 3) handles small
@@ -13,63 +13,22 @@ OCR misreads ("H." for "II.", "A." for "4.") are put back in sequence.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 
-from pipeline.errors import ExtractionError
 from pipeline.layout import split_number
 from pipeline.model import TABLE, Block
 
 from .pdf import Line, fill_grid, table_grids
+from .tesseract import find_reader
 
 OCR_DPI = 300  # the most we render at; a scan made at less is read at its own resolution
 MAX_RENDER_PX = 7000  # a page's longer side in pixels at most (A4 at 300 dpi is 3508): a poster-size
 # page would otherwise be rendered at gigabytes
 MIN_DPI = 200
 OCR_WORKERS = 2
-OCR_TIMEOUT = 300  # seconds per page
 LOW_CONFIDENCE = 60.0  # below this mean word confidence a page gets a warning
-
-
-@lru_cache(maxsize=1)
-def _tesseract_languages(binary: str) -> frozenset[str]:
-    try:
-        proc = subprocess.run([binary, "--list-langs"], capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return frozenset()
-    text = (proc.stdout + proc.stderr).decode("utf-8", "replace")
-    return frozenset(line.strip() for line in text.splitlines()[1:] if line.strip())
-
-
-def find_tesseract(path: Path) -> str:
-    """The tesseract binary, or a clear message when it or its Vietnamese model is missing."""
-    binary = shutil.which("tesseract")
-    if binary is None:
-        raise ExtractionError(
-            "tệp là bản quét (không có lớp chữ) nên cần Tesseract để nhận dạng chữ, nhưng máy chưa cài", str(path),
-            "hãy cài tesseract-ocr và tesseract-ocr-vie (Ubuntu: apt-get install tesseract-ocr tesseract-ocr-vie)",
-        )
-    if "vie" not in _tesseract_languages(binary):
-        raise ExtractionError(
-            "tệp là bản quét nhưng Tesseract chưa có mô hình tiếng Việt (vie)", str(path),
-            "hãy cài gói tesseract-ocr-vie rồi thử lại",
-        )
-    return binary
-
-
-def _run_tesseract(binary: str, image: Path) -> str:
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    proc = subprocess.run([binary, str(image), "stdout", "-l", "vie", "--psm", "3", "tsv"],
-                          capture_output=True, timeout=OCR_TIMEOUT, env=env, check=False)
-    if proc.returncode != 0:
-        return ""
-    return proc.stdout.decode("utf-8", "replace")
 
 
 def tsv_lines(tsv: str, scale: float, skip=None) -> list[Line]:
@@ -141,7 +100,7 @@ def tsv_lines(tsv: str, scale: float, skip=None) -> list[Line]:
 
 def _render_dpi(page) -> int:
     """The resolution of the page's largest image, between MIN_DPI and OCR_DPI."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     best = 0.0
     for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
@@ -172,7 +131,7 @@ def _page_image(page):
 def _scanner_page(page):
     """(image, dpi) of a page that is exactly one 8-bit grey or colour image drawn upright over the
     whole page, at MIN_DPI to OCR_DPI; None for anything else (masks, 1-bit, rotated, cropped…)."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     objects = list(page.get_objects(max_depth=2))
     if len(objects) != 1 or objects[0].type != raw.FPDF_PAGEOBJ_IMAGE or page.get_rotation():
@@ -211,11 +170,11 @@ def ocr_pages(pdf, indices: list[int], path: Path) -> dict[int, tuple[list, list
 
     Items are Lines and, where the scan has ruled tables, TABLE blocks.
     """
-    binary = find_tesseract(path)
+    read = find_reader(path)
     out: dict[int, tuple[list, list[str]]] = {}
     scales: dict[int, float] = {}
     grids: dict[int, list] = {}
-    with tempfile.TemporaryDirectory(prefix="tongket-ocr-") as tmp, ThreadPoolExecutor(OCR_WORKERS) as pool:
+    with ThreadPoolExecutor(OCR_WORKERS) as pool:
         futures = {}
         for index in indices:
             page = pdf[index]
@@ -224,9 +183,7 @@ def ocr_pages(pdf, indices: list[int], path: Path) -> dict[int, tuple[list, list
             page.close()
             hs, vs = image_rulings(image, scales[index])
             grids[index] = table_grids(hs, vs, tol=5.0)
-            target = Path(tmp) / f"page-{index + 1}.pgm"
-            image.save(target)
-            futures[index] = pool.submit(_run_tesseract, binary, target)
+            futures[index] = pool.submit(read, image)
         for index, future in futures.items():
             tsv = future.result()
             lines = tsv_lines(tsv, scales[index], skip=_inside_any(grids[index]))

@@ -6,7 +6,7 @@ import difflib
 import pytest
 
 import fixtures as fx
-from extractors import extract_file, ocr
+from extractors import extract_file, ocr, tesseract
 from pipeline.errors import ExtractionError
 from pipeline.model import HEADER, HEADING, LIST_ITEM, TITLE
 
@@ -90,7 +90,7 @@ def test_tsv_words_become_lines_in_points_with_columns_apart():
 def test_low_confidence_page_gets_a_warning(reports, monkeypatch):
     blurry = "\n".join([_TSV_HEADER] + [_word(1, k, 1, 300, 200 + 60 * k, 900, "chữ mờ", conf=41.0)
                                          for k in range(1, 30)])
-    monkeypatch.setattr(ocr, "_run_tesseract", lambda binary, image: blurry)
+    monkeypatch.setattr(ocr, "find_reader", lambda path: lambda image: blurry)
     fx.require_tool("tesseract")
     doc = extract_file(reports.scan)
     assert doc.warnings[:2] == ["trang 1 có chữ khó đọc (OCR 41%)", "trang 2 có chữ khó đọc (OCR 41%)"]
@@ -98,7 +98,8 @@ def test_low_confidence_page_gets_a_warning(reports, monkeypatch):
 
 def test_missing_tesseract_is_a_clear_message(reports, monkeypatch):
     scan = reports.scan
-    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    monkeypatch.setattr(tesseract, "_library", lambda: None)
+    monkeypatch.setattr(tesseract.shutil, "which", lambda name: None)
     with pytest.raises(ExtractionError) as err:
         extract_file(scan)
     message = err.value.render()
@@ -108,10 +109,29 @@ def test_missing_tesseract_is_a_clear_message(reports, monkeypatch):
 
 def test_missing_vietnamese_model_is_a_clear_message(reports, monkeypatch):
     fx.require_tool("tesseract")
-    monkeypatch.setattr(ocr, "_tesseract_languages", lambda binary: frozenset({"eng", "osd"}))
+    monkeypatch.setattr(tesseract, "_vie_model_dir", lambda binary: None)
     with pytest.raises(ExtractionError) as err:
         extract_file(reports.scan)
     assert "chưa có mô hình tiếng Việt (vie)" in err.value.render()
+
+
+def test_tesseracts_library_and_command_read_a_page_alike(tmp_path):
+    """tesserocr (in the process) and the tesseract command give the same TSV for the same page."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    if tesseract._library() is None or not tesseract.shutil.which("tesseract"):
+        pytest.skip("needs both tesserocr and the tesseract command")
+    models = tesseract._vie_model_dir(tesseract.shutil.which("tesseract"))
+    image = Image.new("L", (1400, 300), 255)
+    from pipeline.heatmap import font_path
+
+    font = ImageFont.truetype(str(font_path()), 40)
+    ImageDraw.Draw(image).text((60, 100), "Công tác tuyên truyền được đẩy mạnh", fill=0, font=font)
+    library = tesseract._read_with_library(models, image)
+    command = tesseract._read_with_command(tesseract.shutil.which("tesseract"), models, image)
+    assert library.splitlines()[0] == command.splitlines()[0] == tesseract.TSV_HEADER
+    words = [[ln.text for ln in ocr.tsv_lines(tsv, 0.24)] for tsv in (library, command)]
+    assert words[0] == words[1] == ["Công tác tuyên truyền được đẩy mạnh"]
 
 
 def test_misread_roman_section_numbers_are_renumbered_in_sequence():
