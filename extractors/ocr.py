@@ -14,6 +14,7 @@ OCR misreads ("H." for "II.", "A." for "4.") are put back in sequence.
 from __future__ import annotations
 
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -174,9 +175,11 @@ def ocr_pages(pdf, indices: list[int], path: Path) -> dict[int, tuple[list, list
     out: dict[int, tuple[list, list[str]]] = {}
     scales: dict[int, float] = {}
     grids: dict[int, list] = {}
+    room = threading.BoundedSemaphore(2 * OCR_WORKERS)  # page images held at once (up to 9 MB each)
     with ThreadPoolExecutor(OCR_WORKERS) as pool:
         futures = {}
         for index in indices:
+            room.acquire()
             page = pdf[index]
             image, dpi = _page_image(page)
             scales[index] = 72.0 / dpi
@@ -184,6 +187,8 @@ def ocr_pages(pdf, indices: list[int], path: Path) -> dict[int, tuple[list, list
             hs, vs = image_rulings(image, scales[index])
             grids[index] = table_grids(hs, vs, tol=5.0)
             futures[index] = pool.submit(read, image)
+            futures[index].add_done_callback(lambda _: room.release())
+            del image  # the reader holds it until the page is read
         for index, future in futures.items():
             tsv = future.result()
             lines = tsv_lines(tsv, scales[index], skip=_inside_any(grids[index]))

@@ -252,3 +252,37 @@ def test_poster_size_page_is_rendered_at_a_capped_resolution(tmp_path):
     dpi = _render_dpi(page)
     assert dpi == int(MAX_RENDER_PX * 72 / 14400)
     assert max(page.get_size()) * dpi / 72 <= MAX_RENDER_PX
+
+
+def test_a_long_scan_holds_only_a_few_page_images_at_once(tmp_path, monkeypatch):
+    """Pages are rendered only as fast as they are read: a 300-page scan must not sit in memory."""
+    import threading
+    import time
+
+    import pypdfium2
+    from PIL import Image
+
+    path = tmp_path / "long.pdf"
+    pages = [Image.new("L", (400, 560), 255) for _ in range(12)]
+    pages[0].save(path, "PDF", save_all=True, append_images=pages[1:], resolution=200.0)
+    state = {"rendered": 0, "read": 0, "most": 0}
+    lock = threading.Lock()
+    render = ocr._page_image
+
+    def counted_render(page):
+        with lock:
+            state["rendered"] += 1
+            state["most"] = max(state["most"], state["rendered"] - state["read"])
+        return render(page)
+
+    def slow_read(image):
+        time.sleep(0.05)
+        with lock:
+            state["read"] += 1
+        return ""
+
+    monkeypatch.setattr(ocr, "_page_image", counted_render)
+    monkeypatch.setattr(ocr, "find_reader", lambda path: slow_read)
+    out = ocr.ocr_pages(pypdfium2.PdfDocument(str(path)), list(range(12)), path)
+    assert sorted(out) == list(range(12)) and state["read"] == 12
+    assert state["most"] <= 2 * ocr.OCR_WORKERS
