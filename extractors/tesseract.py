@@ -46,6 +46,13 @@ def find_reader(path: Path) -> Reader:
             "hãy cài gói tesseract-ocr-vie rồi thử lại",
         )
     if library is not None:
+        try:
+            _release(models, _acquire(models))  # a damaged model fails here, named, not on every page
+        except RuntimeError as exc:
+            raise ExtractionError(
+                f"tệp là bản quét nhưng Tesseract không mở được mô hình tiếng Việt {os.path.join(models, MODEL)}",
+                str(path), "hãy cài lại gói tesseract-ocr-vie (hoặc sửa biến TESSDATA_PREFIX) rồi thử lại",
+            ) from exc
         return partial(_read_with_library, models)
     return partial(_read_with_command, binary, models)
 
@@ -56,7 +63,7 @@ def _library():
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per page: the pages run side by side
     try:
         import tesserocr
-    except Exception:  # ImportError, or a broken binary wheel: the command still works
+    except Exception:  # noqa: BLE001 - ImportError, or a broken binary wheel: the command still works
         return None
     return tesserocr
 
@@ -88,22 +95,31 @@ _IDLE: dict[str, list] = {}  # model folder -> tesserocr readers not in use (one
 _IDLE_LOCK = threading.Lock()
 
 
-def _read_with_library(models: str, image) -> str:
-    tesserocr = _library()
+def _acquire(models: str):
+    """An idle tesserocr reader of the model folder, or a new one (RuntimeError if the model is bad)."""
     with _IDLE_LOCK:
         idle = _IDLE.setdefault(models, [])
-        api = idle.pop() if idle else None
-    if api is None:
-        api = tesserocr.PyTessBaseAPI(path=models, lang="vie", psm=tesserocr.PSM.AUTO)
+        if idle:
+            return idle.pop()
+    tesserocr = _library()
+    return tesserocr.PyTessBaseAPI(path=models, lang="vie", psm=tesserocr.PSM.AUTO)
+
+
+def _release(models: str, api) -> None:
+    api.Clear()
+    with _IDLE_LOCK:
+        _IDLE[models].append(api)
+
+
+def _read_with_library(models: str, image) -> str:
+    api = _acquire(models)
     try:
         api.SetImage(image)
         if not api.Recognize(OCR_TIMEOUT * 1000):  # timed out or failed: the page gets a warning
             return ""
         return TSV_HEADER + "\n" + api.GetTSVText(0)
     finally:
-        api.Clear()
-        with _IDLE_LOCK:
-            _IDLE[models].append(api)
+        _release(models, api)
 
 
 def _read_with_command(binary: str, models: str, image) -> str:

@@ -115,6 +115,18 @@ def test_missing_vietnamese_model_is_a_clear_message(reports, monkeypatch):
     assert "chưa có mô hình tiếng Việt (vie)" in err.value.render()
 
 
+def test_a_damaged_vietnamese_model_is_a_clear_message(reports, tmp_path, monkeypatch):
+    if tesseract._library() is None:
+        pytest.skip("needs tesserocr")
+    (tmp_path / "vie.traineddata").write_bytes(b"")
+    monkeypatch.setattr(tesseract, "_vie_model_dir", lambda binary: str(tmp_path))
+    with pytest.raises(ExtractionError) as err:
+        extract_file(reports.scan)
+    message = err.value.render()
+    assert f"không mở được mô hình tiếng Việt {tmp_path / 'vie.traineddata'}" in message
+    assert "cài lại gói tesseract-ocr-vie" in message and "\n" not in message
+
+
 def test_tesseracts_library_and_command_read_a_page_alike(tmp_path):
     """tesserocr (in the process) and the tesseract command give the same TSV for the same page."""
     from PIL import Image, ImageDraw, ImageFont
