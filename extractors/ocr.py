@@ -152,7 +152,7 @@ def _scanner_page(page):
         if not MIN_DPI - 1 <= dpi <= OCR_DPI + 1 or abs(meta.height / (d / 72.0) - dpi) > 1.0:
             return None
         pil = image.get_bitmap(render=False).to_pil().convert("L")
-    except Exception:  # pdfium could not decode it as is: render the page instead
+    except Exception:  # noqa: BLE001 - pdfium could not decode it as is: render the page instead
         return None
     return (pil, dpi) if pil.size == (meta.width, meta.height) else None
 
