@@ -61,7 +61,7 @@ def test_headings_and_list_items_found_by_shape_without_bold(doc):
 
 # --- without running Tesseract ------------------------------------------------
 
-_TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+_TSV_HEADER = tesseract.TSV_HEADER
 
 
 def _word(block, line, word, left, top, width, text, conf=95.0, height=40):
@@ -131,12 +131,12 @@ def test_tesseracts_library_and_command_read_a_page_alike(tmp_path):
     """tesserocr (in the process) and the tesseract command give the same TSV for the same page."""
     from PIL import Image, ImageDraw, ImageFont
 
+    from pipeline.heatmap import font_path
+
     if tesseract._library() is None or not tesseract.shutil.which("tesseract"):
         pytest.skip("needs both tesserocr and the tesseract command")
     models = tesseract._vie_model_dir(tesseract.shutil.which("tesseract"))
     image = Image.new("L", (1400, 300), 255)
-    from pipeline.heatmap import font_path
-
     font = ImageFont.truetype(str(font_path()), 40)
     ImageDraw.Draw(image).text((60, 100), "Công tác tuyên truyền được đẩy mạnh", fill=0, font=font)
     library = tesseract._read_with_library(models, image)
